@@ -1,0 +1,59 @@
+"""Every visible string comes from locales/<lang>.toml; French is the default.
+
+Keys are dotted paths into the TOML tables ("home.title"); placeholders use
+str.format syntax ("{value}"), so a literal brace is written "{{".
+"""
+
+import functools
+import string
+import tomllib
+from pathlib import Path
+
+import streamlit as st
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+LANGUAGE_KEY = "lang"  # session_state key of the sidebar widget, and URL parameter
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, str]:
+    """All strings of one language, flattened to dotted keys."""
+    with open(LOCALES_DIR / f"{lang}.toml", "rb") as file:
+        return _flatten(tomllib.load(file))
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{key}."))
+        else:
+            flat[key] = value
+    return flat
+
+
+def placeholders(text: str) -> set[str]:
+    """Names of the {placeholders} in a catalogue string."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def translate(key: str, lang: str, **values: object) -> str:
+    """The string for `key` in `lang`, with its placeholders filled.
+
+    A missing key raises KeyError: the catalogue test catches it before users do.
+    """
+    return catalogue(lang)[key].format(**values)
+
+
+def current_language() -> str:
+    lang = st.session_state.get(LANGUAGE_KEY)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    """The string for `key` in the learner's language."""
+    return translate(key, current_language(), **values)

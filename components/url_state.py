@@ -1,0 +1,137 @@
+"""Shareable state: a page's widget values live in the URL (/optimiseur?lang=fr&lr=0.1).
+
+Streamlit's own `bind="query-params"` does the two-way sync for numbers and toggles
+(the widget key is the parameter name) but silently drops a value it cannot use.
+These wrappers look at the raw value first, with the same rules, so the learner is
+told which value was ignored and which default replaced it. Notices are collected during the run and
+shown at the top of the page by the router (`show_notices`).
+"""
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from components.i18n import t
+
+_NOTICES_KEY = "_url_state.notices"
+_MAX_SHOWN_CHARS = 40  # a pasted URL may hold anything: show only a short, inert excerpt
+
+
+@dataclass(frozen=True)
+class UrlNotice:
+    message_key: str  # locale key, e.g. "url.invalid_number"
+    values: dict[str, object] = field(default_factory=dict)
+
+
+def number_notice(name: str, raw: str, low: float, high: float, default: float) -> UrlNotice | None:
+    """None when `raw` is a number Streamlit accepts for a widget bounded by [low, high]."""
+    integer = all(isinstance(v, int) for v in (low, high, default))
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        value = math.nan
+    if math.isfinite(value) and low <= value <= high:
+        return None
+    key = "url.invalid_integer" if integer else "url.invalid_number"
+    return UrlNotice(key, _values(name, raw, default, min=low, max=high))
+
+
+def choice_notice(name: str, raw: str, options: Sequence[str], default: str) -> UrlNotice | None:
+    """None when `raw` is one of `options` (exact match, as Streamlit requires)."""
+    if raw in options:
+        return None
+    return UrlNotice("url.invalid_choice", _values(name, raw, default, choices=", ".join(options)))
+
+
+def bool_notice(name: str, raw: str, default: bool) -> UrlNotice | None:
+    if raw.strip().lower() in ("true", "false"):
+        return None
+    return UrlNotice("url.invalid_bool", _values(name, raw, str(default).lower()))
+
+
+def _values(name: str, raw: str, default: object, **extra: object) -> dict[str, object]:
+    return {"name": name, "value": inert_excerpt(raw), "default": default, **extra}
+
+
+def inert_excerpt(raw: str) -> str:
+    """A short excerpt of user text that Markdown shows literally inside `code`."""
+    printable = "".join(ch for ch in raw if ch.isprintable() and ch != "`")
+    if len(printable) > _MAX_SHOWN_CHARS:
+        printable = printable[:_MAX_SHOWN_CHARS] + "…"
+    return printable or " "
+
+
+# --- Widgets bound to the URL -------------------------------------------------
+
+
+def slider(label: str, *, key: str, min_value: float, max_value: float, value: float, **kwargs):
+    _check(key, lambda raw: number_notice(key, raw, min_value, max_value, value))
+    return st.slider(
+        label, min_value, max_value, value, key=key, bind="query-params", **kwargs
+    )
+
+
+def number_input(label: str, *, key: str, min_value: float, max_value: float, value: float, **kwargs):
+    _check(key, lambda raw: number_notice(key, raw, min_value, max_value, value))
+    return st.number_input(
+        label, min_value, max_value, value, key=key, bind="query-params", **kwargs
+    )
+
+
+def selectbox(label: str, options: Sequence[str], *, key: str, index: int = 0, **kwargs) -> str:
+    return _choice(st.selectbox, label, options, key, index, **kwargs)
+
+
+def radio(label: str, options: Sequence[str], *, key: str, index: int = 0, **kwargs) -> str:
+    return _choice(st.radio, label, options, key, index, **kwargs)
+
+
+def _choice(widget, label: str, options: Sequence[str], key: str, index: int, **kwargs) -> str:
+    """A choice widget whose URL value is the option itself, not its displayed label.
+
+    Streamlit's binding would put the label from `format_func` in the URL
+    (?lang=Français), so choices are synced here: the URL seeds the value once,
+    the session keeps it across pages, and each run writes it back.
+    """
+    default = options[index]
+    if key not in st.session_state or st.session_state[key] not in options:
+        raw = st.query_params.get(key)
+        notice = None if raw is None else choice_notice(key, raw, options, default)
+        if notice is not None:
+            st.session_state.setdefault(_NOTICES_KEY, []).append(notice)
+        st.session_state[key] = raw if raw is not None and notice is None else default
+    value = widget(label, options, key=key, persist_state="session", **kwargs)
+    if value == default:
+        st.query_params.pop(key, None)  # defaults stay out of the URL, as with bound widgets
+    else:
+        st.query_params[key] = value
+    return value
+
+
+def toggle(label: str, *, key: str, value: bool = False, **kwargs) -> bool:
+    _check(key, lambda raw: bool_notice(key, raw, value))
+    return st.toggle(label, value=value, key=key, bind="query-params", **kwargs)
+
+
+def _check(key: str, notice_for: Callable[[str], UrlNotice | None]) -> None:
+    raw = st.query_params.get(key)
+    if raw is None:
+        return
+    notice = notice_for(raw)
+    if notice is not None:
+        st.session_state.setdefault(_NOTICES_KEY, []).append(notice)
+
+
+# --- Notices ------------------------------------------------------------------
+
+
+def start_run() -> None:
+    """Forget the notices of the previous run (the router calls this first)."""
+    st.session_state[_NOTICES_KEY] = []
+
+
+def show_notices() -> None:
+    for notice in st.session_state.get(_NOTICES_KEY, []):
+        st.warning(t(notice.message_key, **notice.values), icon=":material/link_off:")

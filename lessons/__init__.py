@@ -1,0 +1,1 @@
+"""The chapter's lessons: one package per page (core, snippets, page)."""

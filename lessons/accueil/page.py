@@ -1,0 +1,178 @@
+"""Home page: the chapter's objectives, what PyTorch is, and a first live computation."""
+
+import pandas as pd
+import streamlit as st
+
+from components import url_state
+from components.code_twin import code_twin
+from components.devices import device_inventory, missing_device_reason_key
+from components.i18n import current_language, t
+from components.quiz import ChoiceQuestion, NumberQuestion, quiz, quiz_progress
+from lessons.accueil import core
+from lessons.accueil.snippets import pillars_script
+from lessons.catalog import ALL_LESSONS, OBJECTIVES
+
+PAGE_ID = "accueil"
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_pillars_demo(function_id: str, x: float) -> core.PillarsResult:
+    return core.pillars_demo(function_id, x)
+
+
+def objectives_section() -> None:
+    st.header(t("home.objectives.title"), divider="gray")
+    st.markdown(t("home.objectives.intro"))
+    for number, lesson in enumerate(OBJECTIVES, start=1):
+        st.page_link(
+            lesson.script,
+            label=f"{number}. {t(f'home.objectives.{lesson.page_id}')}",
+            icon=lesson.icon,
+        )
+
+
+def what_is_pytorch_section() -> None:
+    st.header(t("home.what.title"), divider="gray")
+    st.markdown(t("home.what.intro"))
+    tensors, autograd = st.columns(2, gap="large")
+    with tensors, st.container(border=True):
+        st.subheader(t("home.what.tensors_title"))
+        st.markdown(t("home.what.tensors_body"))
+    with autograd, st.container(border=True):
+        st.subheader(t("home.what.autograd_title"))
+        st.markdown(t("home.what.autograd_body"))
+
+
+def pillars_controls() -> tuple[str, float]:
+    functions = list(core.DEMO_FUNCTIONS)
+    left, right = st.columns(2, gap="large")
+    with left:
+        function_id = url_state.selectbox(
+            t("home.demo.function"),
+            functions,
+            key="f",
+            format_func=lambda name: f"y = {core.DEMO_FUNCTIONS[name].source}",
+        )
+    with right:
+        x = url_state.slider(
+            t("home.demo.x"),
+            key="x",
+            min_value=core.X_MIN,
+            max_value=core.X_MAX,
+            value=core.X_DEFAULT,
+            step=0.1,
+        )
+    return function_id, x
+
+
+def pillars_section() -> None:
+    st.header(t("home.demo.title"), divider="gray")
+    st.markdown(t("home.demo.intro"))
+    function_id, x = pillars_controls()
+    result = cached_pillars_demo(function_id, x)
+    y_column, grad_column, grad_fn_column = st.columns(3)
+    y_column.metric("y", f"{result.y:.4f}")
+    grad_column.metric("x.grad", f"{result.grad:.4f}")
+    grad_fn_column.metric("y.grad_fn", result.grad_fn)
+    st.markdown(t("home.demo.reading", x=f"{x:.1f}", grad=f"{result.grad:.4f}"))
+
+    st.subheader(t("home.demo.code_title"))
+    code_twin(pillars_script(function_id, x, current_language()), "deux_piliers.py")
+
+    st.subheader(t("home.demo.quiz_title"))
+    pillars_quiz(function_id, x)
+
+
+def pillars_quiz(function_id: str, x: float) -> None:
+    source = core.DEMO_FUNCTIONS[function_id].source
+    other_x = core.next_x(x)
+    other = cached_pillars_demo(function_id, other_x)
+    quiz(
+        PAGE_ID,
+        NumberQuestion(
+            "grad_at_other_x",
+            t("home.quiz.grad_prompt", source=source, x=f"{other_x:.1f}"),
+            expected=other.grad,
+            explanation=t("home.quiz.grad_explanation", x=f"{other_x:.1f}", grad=f"{other.grad:.4f}"),
+        ),
+    )
+    result = cached_pillars_demo(function_id, x)
+    quiz(
+        PAGE_ID,
+        ChoiceQuestion(
+            "last_grad_fn",
+            t("home.quiz.grad_fn_prompt", source=source),
+            choices=core.GRAD_FN_CHOICES,
+            expected=result.grad_fn,
+            explanation=t("home.quiz.grad_fn_explanation", grad_fn=result.grad_fn),
+        ),
+    )
+
+
+def comparison_section() -> None:
+    st.header(t("home.compare.title"), divider="gray")
+    st.markdown(t("home.compare.intro"))
+    libraries = ("pytorch", "tensorflow", "keras", "jax")
+    columns = ("library", "origin", "style", "strengths")
+    table = pd.DataFrame(
+        [[t(f"home.compare.{library}.{column}") for column in columns] for library in libraries],
+        columns=[t(f"home.compare.column.{column}") for column in columns],
+    )
+    st.table(table, hide_index=True)
+    st.subheader(t("home.why.title"))
+    st.markdown(t("home.why.body"))
+
+
+def progress_section() -> None:
+    st.header(t("home.progress.title"), divider="gray")
+    progress = quiz_progress()
+    if not progress:
+        st.caption(t("home.progress.empty"))
+        return
+    for lesson in ALL_LESSONS:
+        answers = progress.get(lesson.page_id)
+        if answers:
+            correct = sum(answers.values())
+            st.progress(
+                correct / len(answers),
+                text=t(
+                    "home.progress.line",
+                    page=t(f"nav.{lesson.page_id}"),
+                    correct=correct,
+                    answered=len(answers),
+                ),
+            )
+
+
+def environment_section() -> None:
+    st.header(t("home.env.title"), divider="gray")
+    env = core.environment()
+    versions = st.columns(4)
+    versions[0].metric("Python", env.python)
+    versions[1].metric("PyTorch", env.torch)
+    versions[2].metric("Streamlit", env.streamlit)
+    versions[3].metric(t("home.env.cuda_build"), env.cuda_build or t("home.env.cpu_build"))
+    inventory = device_inventory()
+    rows = [
+        {
+            t("home.env.column.device"): f"`{device.name}`",
+            t("home.env.column.available"): t("home.env.yes") if device.available else t("home.env.no"),
+            t("home.env.column.detail"): device.detail
+            if device.available
+            else t(missing_device_reason_key(device.name)),
+        }
+        for device in inventory
+    ]
+    st.table(pd.DataFrame(rows), hide_index=True)
+    if not any(device.available for device in inventory if device.name != "cpu"):
+        st.info(t("home.env.no_gpu"), icon=":material/memory:")
+
+
+st.caption(t("app.chapter"))
+st.title(t("home.title"))
+objectives_section()
+what_is_pytorch_section()
+pillars_section()
+comparison_section()
+progress_section()
+environment_section()

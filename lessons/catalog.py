@@ -1,0 +1,34 @@
+"""The chapter's pages in the seed's order: one place for the router, links and tests."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lesson:
+    page_id: str  # key prefix in the locale catalogues ("nav.<page_id>")
+    script: str  # page file, registered with st.Page so AppTest can switch to it
+    url_path: str  # explicit ASCII path: /optimiseur?lr=0.1
+    icon: str
+
+
+HOME = Lesson("accueil", "lessons/accueil/page.py", "accueil", ":material/home:")
+
+OBJECTIVES = (
+    Lesson("tenseurs", "lessons/tenseurs/page.py", "tenseurs", ":material/grid_on:"),
+    Lesson("autograd", "lessons/autograd/page.py", "autograd", ":material/functions:"),
+    Lesson(
+        "fonction_de_cout",
+        "lessons/fonction_de_cout/page.py",
+        "fonction-de-cout",
+        ":material/show_chart:",
+    ),
+    Lesson("optimiseur", "lessons/optimiseur/page.py", "optimiseur", ":material/trending_down:"),
+    Lesson(
+        "boucle_entrainement",
+        "lessons/boucle_entrainement/page.py",
+        "boucle-entrainement",
+        ":material/autorenew:",
+    ),
+)
+
+ALL_LESSONS = (HOME, *OBJECTIVES)

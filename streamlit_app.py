@@ -1,0 +1,56 @@
+"""Router: page config, the shared sidebar (language, device, projector mode), navigation."""
+
+import streamlit as st
+
+from components import url_state
+from components.devices import device_controls
+from components.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, t
+from components.projector import projector_controls
+from components.torch_setup import configure_torch
+from lessons.catalog import HOME, OBJECTIVES, Lesson
+
+st.set_page_config(
+    page_title="PyTorch · Chapitre 1",
+    page_icon=":material/local_fire_department:",
+    layout="wide",
+)
+configure_torch()
+url_state.start_run()
+
+with st.sidebar:
+    # Both languages in the label: whoever cannot read one finds the switch.
+    url_state.radio(
+        "Langue · Language",
+        LANGUAGES,
+        key=LANGUAGE_KEY,
+        format_func=LANGUAGE_NAMES.get,
+        horizontal=True,
+    )
+
+
+def page(lesson: Lesson) -> st.Page:
+    return st.Page(
+        lesson.script,
+        title=t(f"nav.{lesson.page_id}"),
+        icon=lesson.icon,
+        url_path=lesson.url_path,
+        default=lesson is HOME,
+    )
+
+
+current_page = st.navigation(
+    {
+        t("nav.section_intro"): [page(HOME)],
+        t("nav.section_objectives"): [page(lesson) for lesson in OBJECTIVES],
+    }
+)
+
+with st.sidebar:
+    st.divider()
+    device_controls()
+    projector_controls()
+
+notices = st.container()
+current_page.run()
+with notices:
+    url_state.show_notices()
