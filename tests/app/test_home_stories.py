@@ -1,0 +1,70 @@
+"""Stories on the home page: a learner moves x, reads the code twin, answers the quiz."""
+
+from tests.twin_check import assert_twin_matches
+
+from .conftest import texts
+
+
+def metrics(app):
+    return {m.label: m.value for m in app.metric}
+
+
+def test_moving_x_recomputes_the_gradient_with_pytorch(open_app):
+    app = open_app()
+    app.slider(key="x").set_value(2.0).run()
+    # y = x**2 + 3x at x = 2: y = 10, dy/dx = 2x + 3 = 7
+    assert metrics(app)["y"] == "10.0000"
+    assert metrics(app)["x.grad"] == "7.0000"
+    assert "`x = 2.0`" in texts(app)
+
+
+def test_the_code_twin_prints_what_the_page_shows(open_app):
+    app = open_app(f="gaussienne", x="-0.7")
+    shown = metrics(app)
+    script = app.code[0].value
+    assert "x = torch.tensor(-0.7, requires_grad=True)" in script
+    assert "y = torch.exp(-x ** 2)" in script
+    assert_twin_matches(
+        script,
+        {"y": float(shown["y"]), "x.grad": float(shown["x.grad"]), "y.grad_fn": shown["y.grad_fn"]},
+        abs_tol=5e-5,  # the page rounds to 4 decimals
+    )
+
+
+def test_the_code_twin_comments_follow_the_language(open_app):
+    assert "# Pilier A" in open_app(lang="fr").code[0].value
+    assert "# Pillar A" in open_app(lang="en").code[0].value
+
+
+def test_a_right_prediction_is_praised_and_counted_on_the_home_page(open_app):
+    app = open_app(x="1.0")  # the quiz asks about x = 2.0, where dy/dx = 7
+    assert "`x = 2.0`" in app.get("form")[0].markdown[0].value
+    app.get("form")[0].number_input[0].set_value(7.0)
+    app.get("form")[0].button[0].click().run()
+    assert [s.value for s in app.success][-1] == "Bonne réponse\u00a0!"
+    progress = app.get("progress")
+    assert progress and "1 bonne(s) réponse(s) sur 1 question(s)" in progress[0].proto.text
+
+
+def test_a_wrong_prediction_shows_pytorchs_value_and_why(open_app):
+    app = open_app(lang="en", x="1.0")
+    app.get("form")[0].number_input[0].set_value(2.0)
+    app.get("form")[0].button[0].click().run()
+    assert app.error[0].value == "Not quite: PyTorch finds 7."
+    assert "at `x = 2.0`, PyTorch gets `7.0000`" in texts(app)
+    assert "0 correct out of 1 question(s)" in app.get("progress")[0].proto.text
+
+
+def test_the_grad_fn_question_expects_what_autograd_recorded(open_app):
+    app = open_app(f="sinus")
+    form = app.get("form")[1]
+    form.radio[0].set_value("MulBackward0")
+    form.button[0].click().run()
+    assert [s.value for s in app.success][-1] == "Bonne réponse\u00a0!"
+
+
+def test_checking_without_an_answer_asks_for_one(open_app):
+    app = open_app()
+    app.get("form")[0].button[0].click().run()
+    assert not app.exception
+    assert app.info[0].value == "Saisissez ou choisissez une réponse avant de vérifier."

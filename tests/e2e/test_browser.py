@@ -1,0 +1,76 @@
+"""Real Chromium against a real `streamlit run`: what a learner sees and clicks."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from components.i18n import LANGUAGES, translate
+from lessons.catalog import ALL_LESSONS, HOME
+
+from .conftest import screenshot, wait_until_idle
+
+
+def title_of(lesson, lang: str) -> str:
+    return translate("home.title" if lesson is HOME else f"{lesson.page_id}.title", lang)
+
+
+def no_exception_on(page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_is_reached_through_the_sidebar(page, app_url, lang):
+    page.goto(f"{app_url}/?lang={lang}")
+    wait_until_idle(page)
+    navigation = page.get_by_test_id("stSidebarNav")
+    for lesson in ALL_LESSONS:
+        navigation.get_by_role("link", name=translate(f"nav.{lesson.page_id}", lang)).click()
+        expect(page.locator("h1").first).to_contain_text(title_of(lesson, lang))
+        path = f"/({lesson.url_path})?" if lesson is HOME else f"/{lesson.url_path}"  # home is also "/"
+        query = "" if lang == "fr" else f"\\?lang={lang}"  # French, the default, stays out of the URL
+        expect(page).to_have_url(re.compile(f"{path}{query}$"))
+        wait_until_idle(page)
+        no_exception_on(page)
+        screenshot(page, f"{lang}-{lesson.url_path}")
+
+
+def test_the_language_switch_rewrites_the_page_and_the_url(page, app_url):
+    page.goto(app_url)
+    wait_until_idle(page)
+    expect(page.locator("h1").first).to_contain_text("Qu'est-ce que PyTorch")
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    expect(page.locator("h1").first).to_contain_text("What is PyTorch?")
+    expect(page).to_have_url(re.compile(r"lang=en"))
+    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Training loop")
+
+
+def test_a_deep_link_reproduces_a_view(page, app_url):
+    page.goto(f"{app_url}/accueil?lang=en&f=sinus&x=2.0")
+    wait_until_idle(page)
+    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("0.0770")
+    expect(page.get_by_test_id("stCode").first).to_contain_text("torch.tensor(2.0, requires_grad=True)")
+    no_exception_on(page)
+
+
+def test_malformed_parameters_give_notices_not_tracebacks(page, app_url):
+    page.goto(f"{app_url}/?lang=xx&x=banana&projecteur=oui")
+    wait_until_idle(page)
+    alerts = page.get_by_test_id("stAlertContentWarning")
+    expect(alerts).to_have_count(3)
+    expect(alerts.first).to_contain_text("Paramètre d'adresse lang ignoré")
+    expect(page.locator("h1").first).to_contain_text("Qu'est-ce que PyTorch")
+    no_exception_on(page)
+    screenshot(page, "fr-bad-url")
+
+
+def test_a_learner_predicts_the_gradient_and_checks_it(page, app_url):
+    page.goto(f"{app_url}/?x=1.0")
+    wait_until_idle(page)
+    form = page.get_by_test_id("stForm").first
+    form.get_by_role("spinbutton").fill("7")
+    form.get_by_role("button", name="Vérifier").click()
+    expect(page.get_by_text("Bonne réponse")).to_be_visible()
+    expect(page.get_by_test_id("stProgress")).to_contain_text("1 bonne(s) réponse(s) sur 1")
+    screenshot(page, "fr-accueil-quiz")

@@ -1,0 +1,38 @@
+"""Quiz answers are judged against the value PyTorch computed."""
+
+import math
+
+import pytest
+
+from components.quiz import ChoiceQuestion, NumberQuestion, expected_text, is_correct
+
+NUMBER = NumberQuestion("q", "x.grad ?", expected=7.0, explanation="")
+CHOICE = ChoiceQuestion("q", "grad_fn ?", ("AddBackward0", "MulBackward0"), "MulBackward0", "")
+
+
+@pytest.mark.parametrize("answer", [7.0, 7, 7.005, 6.995])
+def test_a_number_close_to_pytorchs_is_right(answer):
+    assert is_correct(NUMBER, answer)
+
+
+@pytest.mark.parametrize("answer", [7.1, -7.0, 0.0, None, math.nan, math.inf, "7"])
+def test_a_wrong_missing_or_non_finite_number_is_wrong(answer):
+    assert not is_correct(NUMBER, answer)
+
+
+def test_large_expected_values_use_a_relative_tolerance():
+    question = NumberQuestion("q", "", expected=1000.0, explanation="")
+    assert is_correct(question, 1005.0)
+    assert not is_correct(question, 1020.0)
+
+
+def test_only_the_expected_choice_is_right():
+    assert is_correct(CHOICE, "MulBackward0")
+    assert not is_correct(CHOICE, "AddBackward0")
+    assert not is_correct(CHOICE, None)
+
+
+def test_expected_text_is_readable():
+    assert expected_text(NUMBER) == "7"
+    assert expected_text(NumberQuestion("q", "", expected=1.381773, explanation="")) == "1.382"
+    assert expected_text(CHOICE) == "MulBackward0"
