@@ -9,23 +9,24 @@ from components.projector import projector_controls
 from components.torch_setup import configure_torch
 from lessons.catalog import HOME, OBJECTIVES, Lesson
 
-st.set_page_config(
-    page_title="PyTorch · Chapitre 1",
-    page_icon=":material/local_fire_department:",
-    layout="wide",
-)
 configure_torch()
 url_state.start_run()
 
 with st.sidebar:
-    # Both languages in the label: whoever cannot read one finds the switch.
     url_state.radio(
-        "Langue · Language",
+        t("sidebar.language"),  # both languages: whoever cannot read one finds the switch
         LANGUAGES,
         key=LANGUAGE_KEY,
         format_func=LANGUAGE_NAMES.get,
         horizontal=True,
     )
+
+# After the language is known, so the browser tab's title is translated too.
+st.set_page_config(
+    page_title=t("app.page_title"),
+    page_icon=":material/local_fire_department:",
+    layout="wide",
+)
 
 
 def page(lesson: Lesson) -> st.Page:

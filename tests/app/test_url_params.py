@@ -92,3 +92,14 @@ def test_lr_from_the_url(raw, value, notices):
     assert len(app.warning) == notices
     if notices:
         assert "`lr`" in app.warning[0].value and "0.001" in app.warning[0].value
+
+
+def test_values_survive_a_visit_to_another_page(open_app):
+    app = open_app(lang="en")
+    app.selectbox(key="f").set_value("sinus").run()
+    app.slider(key="x").set_value(2.0).run()
+    app.switch_page("lessons/tenseurs/page.py").run()
+    app.switch_page("lessons/accueil/page.py").run()
+    assert (app.selectbox(key="f").value, app.slider(key="x").value) == ("sinus", 2.0)
+    assert app.query_params["f"] == "sinus" and app.query_params["lang"] == "en"
+    assert [m.value for m in app.metric][1] == "0.0770"
