@@ -16,6 +16,7 @@ import streamlit as st
 from components.i18n import t
 
 _NOTICES_KEY = "_url_state.notices"
+_CHECKED_KEY = "_url_state.checked"  # widgets whose URL value was already checked this session
 _MAX_SHOWN_CHARS = 40  # a pasted URL may hold anything: show only a short, inert excerpt
 
 
@@ -116,6 +117,15 @@ def toggle(label: str, *, key: str, value: bool = False, **kwargs) -> bool:
 
 
 def _check(key: str, notice_for: Callable[[str], UrlNotice | None]) -> None:
+    """Check a widget's URL value the first time the widget is drawn in the session.
+
+    Later values in the URL are the app's own writes: when a widget's bounds change
+    (a slider over a tensor's side), Streamlit resets the value, no notice needed.
+    """
+    checked = st.session_state.setdefault(_CHECKED_KEY, set())
+    if key in checked:
+        return
+    checked.add(key)
     raw = st.query_params.get(key)
     if raw is None:
         return

@@ -1,6 +1,140 @@
-"""Lesson page `tenseurs`: its objective and introduction; the interactive part comes with its own issue."""
+"""Lesson "Tenseurs": create a tensor with widgets, read it, transform it, move it."""
 
-from components.lesson_intro import lesson_in_preparation, lesson_intro
+import dataclasses
 
-lesson_intro("tenseurs")
-lesson_in_preparation()
+import streamlit as st
+
+from components import url_state
+from components.code_twin import code_twin
+from components.devices import selected_device
+from components.i18n import current_language, t
+from components.lesson_intro import lesson_intro
+from lessons.tenseurs import sections
+from lessons.tenseurs.core import (
+    CONSTRUCTORS,
+    FLOAT_DTYPES,
+    MAX_DIMS,
+    MAX_LITERAL_CHARS,
+    MAX_SIDE,
+    CreateSpec,
+    TensorInputError,
+    create_tensor,
+    dtypes_for,
+    tensor_facts,
+)
+from lessons.tenseurs.display import show_facts, show_tensor
+from lessons.tenseurs.snippets import lesson_script
+
+PAGE_ID = "tenseurs"
+LITERAL_KEY = "valeurs"
+LAST_GOOD_LITERAL_KEY = "tenseurs.last_good_literal"
+
+
+def create_controls() -> CreateSpec:
+    left, right = st.columns(2, gap="large")
+    with left:
+        constructor = url_state.selectbox(
+            t("tenseurs.create.constructor"), CONSTRUCTORS, key="ctor", format_func=lambda name: f"torch.{name}"
+        )
+        dtype = url_state.selectbox(t("tenseurs.create.dtype"), dtypes_for(constructor), key="dtype")
+        requires_grad = url_state.toggle(
+            "requires_grad",
+            key="grad",
+            disabled=dtype not in FLOAT_DTYPES,
+            help=t("tenseurs.create.requires_grad_help"),
+        )
+    with right:
+        literal = CreateSpec.literal
+        shape: tuple[int, ...] = CreateSpec.shape
+        if constructor == "tensor":
+            literal = st.text_area(
+                t("tenseurs.create.literal"),
+                value=CreateSpec.literal,
+                key=LITERAL_KEY,
+                max_chars=MAX_LITERAL_CHARS,
+                persist_state="session",
+                help=t("tenseurs.create.literal_help"),
+            )
+        else:
+            shape = shape_controls(fixed_dims=2 if constructor == "eye" else None)
+        extras = constructor_extras(constructor)
+    return CreateSpec(
+        constructor=constructor,
+        literal=literal,
+        shape=shape,
+        dtype=dtype,
+        requires_grad=requires_grad and dtype in FLOAT_DTYPES,
+        device=str(selected_device()),
+        **extras,
+    )
+
+
+def shape_controls(fixed_dims: int | None) -> tuple[int, ...]:
+    dims = fixed_dims or url_state.slider(
+        t("tenseurs.create.dims"), key="dims", min_value=1, max_value=MAX_DIMS, value=2
+    )
+    columns = st.columns(MAX_DIMS)
+    sides = []
+    for dim in range(dims):
+        with columns[dim]:
+            sides.append(
+                url_state.slider(
+                    t("tenseurs.create.side", dim=dim), key=f"d{dim}", min_value=1, max_value=MAX_SIDE, value=(2, 3, 2)[dim]
+                )
+            )
+    return tuple(sides)
+
+
+def constructor_extras(constructor: str) -> dict:
+    if constructor == "full":
+        return {"fill_value": url_state.number_input("fill_value", key="fill", min_value=-1000.0, max_value=1000.0, value=7.0)}
+    if constructor == "linspace":
+        start, end = st.columns(2)
+        with start:
+            low = url_state.number_input("start", key="start", min_value=-1000.0, max_value=1000.0, value=0.0)
+        with end:
+            high = url_state.number_input("end", key="end", min_value=-1000.0, max_value=1000.0, value=1.0)
+        return {"start": low, "end": high}
+    if constructor in ("rand", "randn"):
+        return {"seed": url_state.number_input(t("tenseurs.create.seed"), key="seed", min_value=0, max_value=1_000_000, value=0)}
+    return {}
+
+
+def create_section():
+    """The learner's tensor `t`. A refused typed list keeps the previous tensor."""
+    st.header(t("tenseurs.create.title"), divider="gray")
+    st.markdown(t("tenseurs.create.intro"))
+    spec = create_controls()
+    try:
+        tensor = create_tensor(spec)
+        if spec.constructor == "tensor":
+            st.session_state[LAST_GOOD_LITERAL_KEY] = spec.literal
+    except TensorInputError as error:
+        st.error(t(error.key, **error.values), icon=":material/error:")
+        previous = st.session_state.get(LAST_GOOD_LITERAL_KEY, CreateSpec.literal)
+        st.caption(t("tenseurs.error.kept_previous"))
+        spec = dataclasses.replace(spec, literal=previous)
+        try:
+            tensor = create_tensor(spec)
+        except TensorInputError:  # the dtype changed since: back to the default list
+            spec = dataclasses.replace(spec, literal=CreateSpec.literal, dtype="float32")
+            tensor = create_tensor(spec)
+    picture, facts = st.columns([3, 2], gap="large")
+    with picture:
+        show_tensor(tensor, "t")
+    with facts:
+        show_facts(tensor_facts(tensor))
+    return spec, tensor
+
+
+lesson_intro(PAGE_ID)
+spec, tensor = create_section()
+choices = sections.manipulate_section(tensor)
+sections.numpy_section()
+sections.devices_section(tensor)
+
+st.header(t("tenseurs.twin_title"), divider="gray")
+code_twin(lesson_script(spec, choices, current_language()), "tenseurs.py")
+
+st.header(t("tenseurs.quiz_title"), divider="gray")
+sections.quiz_section(tensor, choices)

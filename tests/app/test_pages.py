@@ -21,7 +21,7 @@ def test_every_page_renders_in_every_language(open_app, lesson, lang):
 @pytest.mark.parametrize("lesson", OBJECTIVES, ids=lambda lesson: lesson.page_id)
 def test_lesson_pages_state_their_objective(open_app, lesson):
     app = open_app(page=lesson.script)
-    assert [s.value for s in app.success] == [translate(f"{lesson.page_id}.objective", "fr")]
+    assert app.success[0].value == translate(f"{lesson.page_id}.objective", "fr")
     assert translate(f"{lesson.page_id}.intro", "fr") in texts(app)
 
 

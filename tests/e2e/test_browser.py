@@ -74,3 +74,19 @@ def test_a_learner_predicts_the_gradient_and_checks_it(page, app_url):
     expect(page.get_by_text("Bonne réponse")).to_be_visible()
     expect(page.get_by_test_id("stProgress")).to_contain_text("1 bonne(s) réponse(s) sur 1")
     screenshot(page, "fr-accueil-quiz")
+
+
+def test_tensors_page_fixes_a_matrix_product(page, app_url):
+    """Visit the tensors page, see `(2, 3) @ (2, 3)` refused, transpose b, see the product."""
+    page.goto(f"{app_url}/tenseurs")
+    wait_until_idle(page)
+    no_exception_on(page)
+    page.get_by_role("tab", name="Produit matriciel @").click()
+    panel = page.get_by_role("tabpanel", name="Produit matriciel @")
+    expect(panel.get_by_text("`(2, 3) @ (2, 3)` échoue".replace("`", ""))).to_be_visible()
+    screenshot(page, "fr-tenseurs-matmul-error")
+    panel.get_by_text("Transposer b").click()
+    expect(panel.get_by_text("donne (2, 2)")).to_be_visible()
+    wait_until_idle(page)
+    no_exception_on(page)
+    screenshot(page, "fr-tenseurs-matmul-fixed")

@@ -61,6 +61,9 @@ def test_french_uses_non_breaking_spaces_before_high_punctuation():
 SAME_IN_BOTH_LANGUAGES = {
     "home.compare.pytorch.origin",  # proper nouns and a year
     "sidebar.language",  # bilingual on purpose
+    "tenseurs.shape_stride_line",  # code only
+    "tenseurs.numpy.from_numpy",
+    "tenseurs.numpy.copy",
 }
 
 
