@@ -21,7 +21,8 @@ class NumberQuestion:
     prompt: str
     expected: float  # computed by PyTorch, never typed in
     explanation: str
-    tolerance: float = 0.01  # absolute, or relative for large values
+    tolerance: float = 0.01  # absolute: enough for a value read to two decimals
+    relative: float = 0.001  # for large values; 0 for counts, which must be exact
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def is_correct(question: Question, answer: float | str | None) -> bool:
         return answer == question.expected
     if not isinstance(answer, (int, float)) or not math.isfinite(answer):
         return False
-    return math.isclose(answer, question.expected, rel_tol=question.tolerance, abs_tol=question.tolerance)
+    return math.isclose(answer, question.expected, rel_tol=question.relative, abs_tol=question.tolerance)
 
 
 def expected_text(question: Question) -> str:

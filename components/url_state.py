@@ -17,6 +17,7 @@ from components.i18n import t
 
 _NOTICES_KEY = "_url_state.notices"
 _CHECKED_KEY = "_url_state.checked"  # widgets whose URL value was already checked this session
+_MAX_LISTED_CHOICES = 8  # a notice lists a few choices, not a hundred shapes
 _MAX_SHOWN_CHARS = 40  # a pasted URL may hold anything: show only a short, inert excerpt
 
 
@@ -43,7 +44,8 @@ def choice_notice(name: str, raw: str, options: Sequence[str], default: str) -> 
     """None when `raw` is one of `options` (exact match, as Streamlit requires)."""
     if raw in options:
         return None
-    return UrlNotice("url.invalid_choice", _values(name, raw, default, choices=", ".join(options)))
+    shown = ", ".join(options[:_MAX_LISTED_CHOICES]) + (", …" if len(options) > _MAX_LISTED_CHOICES else "")
+    return UrlNotice("url.invalid_choice", _values(name, raw, default, choices=shown))
 
 
 def bool_notice(name: str, raw: str, default: bool) -> UrlNotice | None:

@@ -324,6 +324,7 @@ def quiz_section(tensor: torch.Tensor, steps: ops.Steps) -> None:
             expected=float(facts.nbytes),
             explanation=t("tenseurs.quiz.bytes_why", numel=facts.numel, size=facts.element_size, bytes=facts.nbytes),
             tolerance=0.5,
+            relative=0.0,
         ),
     )
     demo = ops.matmul_demo(steps.m, steps.k, steps.k_b, steps.n, steps.transpose_b)
@@ -351,5 +352,6 @@ def quiz_section(tensor: torch.Tensor, steps: ops.Steps) -> None:
             expected=float(selected.numel()),
             explanation=t("tenseurs.quiz.selection_why", shape=tuple(selected.shape), count=selected.numel()),
             tolerance=0.5,
+            relative=0.0,
         ),
     )

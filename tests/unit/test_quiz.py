@@ -22,8 +22,14 @@ def test_a_wrong_missing_or_non_finite_number_is_wrong(answer):
 
 def test_large_expected_values_use_a_relative_tolerance():
     question = NumberQuestion("q", "", expected=1000.0, explanation="")
-    assert is_correct(question, 1005.0)
-    assert not is_correct(question, 1020.0)
+    assert is_correct(question, 1000.9)
+    assert not is_correct(question, 1002.0)
+
+
+def test_counts_must_be_exact():
+    question = NumberQuestion("q", "", expected=2.0, explanation="", tolerance=0.5, relative=0.0)
+    assert is_correct(question, 2.0)
+    assert not is_correct(question, 1.0) and not is_correct(question, 3.0)
 
 
 def test_only_the_expected_choice_is_right():

@@ -1,0 +1,170 @@
+"""Stories on the tensors page: what a learner does, and what the page answers."""
+
+import pytest
+
+from components.i18n import translate
+from lessons.tenseurs.core import CreateSpec, create_tensor
+from lessons.tenseurs.manipulations import Steps, selection
+from lessons.tenseurs.snippets import lesson_script
+from tests.twin_check import assert_twin_matches, run_twin
+
+PAGE = "lessons/tenseurs/page.py"
+
+
+@pytest.fixture
+def tensors_page(open_app):
+    def open_with(**query: str):
+        return open_app(page=PAGE, **query)
+
+    return open_with
+
+
+def facts(app) -> dict[str, str]:
+    """The attributes table under the tensor: {"t.shape": "(2, 3)", ...}."""
+    table = app.table[0].value
+    return {code.strip("`"): value for code, value in zip(table.iloc[:, 0], table.iloc[:, 1])}
+
+
+def errors(app) -> list[str]:
+    return [error.value for error in app.error]
+
+
+def test_create_reshape_matmul_error_and_fix(tensors_page):
+    app = tensors_page()
+    # Create: arange over a (2, 3) shape.
+    app.selectbox(key="ctor").set_value("arange").run()
+    assert facts(app)["t.shape"] == "(2, 3)" and facts(app)["t.stride()"] == "(3, 1)"
+    # Reshape: view on the transpose fails, .contiguous() fixes it.
+    app.selectbox(key="forme").set_value("view").run()
+    app.toggle(key="depuis_t").set_value(True).run()
+    assert any("`view` ne peut pas" in message for message in errors(app))
+    app.toggle(key="contigu").set_value(True).run()
+    assert not any("`view`" in message for message in errors(app))
+    assert any("`r.shape` = `(6,)`" in block.value for block in app.markdown)
+    # Matrix product: (2, 3) @ (2, 3) is refused and explained, b.T fixes it.
+    assert any("`(2, 3) @ (2, 3)` échoue\u00a0: `a` a 3 colonnes mais `b` a 2 lignes" in m for m in errors(app))
+    app.toggle(key="mm_t").set_value(True).run()
+    assert not any("échoue" in message for message in errors(app))
+    assert any("donne `(2, 2)`" in success.value for success in app.success)
+    assert not app.exception
+
+
+@pytest.mark.parametrize(
+    ("typed", "message_key"),
+    [
+        ("[[1, 2], [3]]", "tenseurs.error.ragged"),
+        ("__import__('os').system('touch PWNED')", "tenseurs.error.not_a_list"),
+        ("[1, 2, x]", "tenseurs.error.not_a_number"),
+        ("[[[[1]]]]", "tenseurs.error.too_deep"),
+        ("[" * 50_000 + "]" * 50_000, "tenseurs.error.too_deep"),
+        ("[" + ", ".join(["1"] * 10_001) + "]", "tenseurs.error.too_many"),
+        ("", "tenseurs.error.syntax"),
+    ],
+)
+def test_a_bad_typed_list_is_explained_and_the_previous_tensor_stays(tensors_page, typed, message_key, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = tensors_page()
+    app.text_area(key="valeurs").set_value("[[1, 2], [3, 4], [5, 6]]").run()
+    assert facts(app)["t.shape"] == "(3, 2)"
+    app.text_area(key="valeurs").set_value(typed).run()
+    assert not app.exception
+    expected = translate(message_key, "fr", max=0, element="x").split("\u00a0:")[0].split("`")[0]
+    assert any(message.startswith(expected) for message in errors(app)), errors(app)
+    assert facts(app)["t.shape"] == "(3, 2)"  # the last good tensor
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_pytorchs_own_refusal_is_shown_in_french(tensors_page):
+    app = tensors_page()
+    app.selectbox(key="dtype").set_value("int32").run()
+    app.text_area(key="valeurs").set_value("[99999999999]").run()
+    assert any(message.startswith("PyTorch refuse de créer ce tenseur") for message in errors(app))
+    assert facts(app)["t.dtype"] == "torch.int32"
+
+
+def test_a_shared_url_reproduces_a_random_tensor(tensors_page):
+    app = tensors_page(ctor="randn", seed="3", dims="3", d0="2", d1="2", d2="2", dtype="float64")
+    assert facts(app)["t.shape"] == "(2, 2, 2)" and facts(app)["t.dtype"] == "torch.float64"
+    assert facts(app)["t.element_size() * t.numel()"].startswith("64 octets")
+    assert not app.warning
+
+
+@pytest.mark.parametrize(
+    ("query", "refused"),
+    [
+        ({"ctor": "eval", "mm_t": "peut-être", "cible": "(1, 2, 3, 4)", "scalar": "inf"}, ["ctor", "mm_t", "cible", "scalar"]),
+        # seed is only drawn for rand and randn, so a bad one is never read here
+        ({"ctor": "zeros", "d0": "99", "dims": "banana", "seed": "-1", "op": "**"}, ["d0", "dims", "op"]),
+    ],
+)
+def test_a_bad_url_gives_notices_not_tracebacks(tensors_page, query, refused):
+    app = tensors_page(**query)
+    assert not app.exception
+    assert sorted(warning.value.split("`")[1] for warning in app.warning) == sorted(refused)
+    assert facts(app)["t.shape"] == "(2, 3)"
+    assert all(len(warning.value) < 300 for warning in app.warning)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("constructor", ["zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn"])
+def test_every_constructor_renders_in_both_languages(tensors_page, constructor, lang):
+    app = tensors_page(lang=lang, ctor=constructor, dims="3")
+    assert not app.exception and not app.warning
+    expected_shape = "(2, 3)" if constructor == "eye" else "(2, 3, 2)"
+    assert facts(app)["t.shape"] == expected_shape
+    refused = translate("tenseurs.error.pytorch", lang, error="").split("`")[0]
+    assert not any(error.value.startswith(refused) for error in app.error)
+
+
+def test_the_timing_panel_measures_only_real_devices(tensors_page):
+    app = tensors_page()
+    [measure] = [button for button in app.button if button.label == "Mesurer"]
+    measure.click().run()
+    assert not app.exception
+    assert any("aucun chiffre de GPU n'est inventé" in info.value for info in app.info)
+
+
+def test_the_quiz_checks_bytes_and_the_matmul_shape(tensors_page):
+    app = tensors_page()
+    forms = app.get("form")
+    forms[0].number_input[0].set_value(24.0)  # (2, 3) float32: 6 x 4 bytes
+    forms[0].button[0].click().run()
+    assert "Bonne réponse\u00a0!" in [success.value for success in app.success]
+    forms = app.get("form")
+    forms[1].radio[0].set_value("impossible (erreur)")  # (2, 3) @ (2, 3)
+    forms[1].button[0].click().run()
+    assert [success.value for success in app.success].count("Bonne réponse\u00a0!") == 2
+    forms = app.get("form")
+    forms[2].number_input[0].set_value(1.0)  # t[1:, ::2] of a (2, 3) tensor takes 2
+    forms[2].button[0].click().run()
+    assert "Pas tout à fait\u00a0: PyTorch trouve 2." in [error.value for error in app.error]
+
+
+def test_the_code_twin_prints_what_the_page_shows(tensors_page):
+    app = tensors_page(ctor="tensor", op="*", scalar="3.0", mm_t="true", forme="transpose")
+    app.text_area(key="valeurs").set_value("[[1, -2, 3], [4, 5, 6.5]]").run()
+    [script] = [block.value for block in app.code if block.value.startswith('"""')]
+    shown = facts(app)
+    tensor = create_tensor(CreateSpec(literal="[[1, -2, 3], [4, 5, 6.5]]"))
+    assert_twin_matches(
+        script,
+        {
+            "t.shape": shown["t.shape"],
+            "t.dtype": shown["t.dtype"],
+            "t.numel()": float(shown["t.numel()"]),
+            "t.element_size() * t.numel()": float(shown["t.element_size() * t.numel()"].split()[0]),
+            "t.stride()": shown["t.stride()"],
+            "t.is_contiguous()": shown["t.is_contiguous()"],
+            "t * 3.0": str((tensor * 3.0).tolist()),
+            "a @ b": "[[5.0, 14.0], [14.0, 50.0]]",
+            "t[1:, ::2]": str(selection(tensor, Steps().slice_objects())[0].tolist()),
+            "t.sum()": str(tensor.sum().tolist()),
+            "shared[0, 0]": 100.0,
+        },
+    )
+
+
+def test_the_code_twin_reports_pytorchs_errors_too():
+    printed = run_twin(lesson_script(CreateSpec(), Steps(shape_op="view", start_transposed=True), "en"))
+    assert printed["a @ b"].startswith("RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)")
+    assert printed["s.view(6,)"].startswith("RuntimeError: view size is not compatible")
