@@ -24,7 +24,7 @@ with st.sidebar:
 # After the language is known, so the browser tab's title is translated too.
 st.set_page_config(
     page_title=t("app.page_title"),
-    page_icon=":material/local_fire_department:",
+    page_icon="🔥",  # an emoji: a material icon is fetched from Google at every load
     layout="wide",
 )
 

@@ -10,9 +10,9 @@ def tensor_chart(frame: pd.DataFrame, mark_meaning: str | None = None) -> alt.Ch
     """A heatmap of a tensor's cells with their values written in; 3-D as a row of slices.
 
     `frame` comes from core.tensor_cells. With a `mark` column, `mark_meaning` says how
-    to draw it: "selected" dims the cells not taken, "copy" dims and dashes the
-    cells broadcasting repeated. Marked cells also get a thicker outline, so the
-    picture does not rely on colour alone.
+    to draw it: "selected" dims the cells not taken, "copy" dims the cells
+    broadcasting repeated. The cells that stay bright also get a thick outline, so
+    the picture does not rely on colour alone.
     """
     low, high = frame["value"].min(), frame["value"].max()
     middle = (low + high) / 2
@@ -29,26 +29,22 @@ def tensor_chart(frame: pd.DataFrame, mark_meaning: str | None = None) -> alt.Ch
         rect = rect.encode(
             opacity=alt.condition(dimmed, alt.value(0.3), alt.value(1.0)),
             strokeWidth=alt.condition(dimmed, alt.value(1), alt.value(3)),
-            strokeDash=alt.condition(dimmed, alt.value([4, 3]), alt.value([1, 0]))
-            if mark_meaning == "copy"
-            else alt.value([1, 0]),
         )
-    # Dark text on dark cells is white; a dimmed cell is pale, so its text stays black.
-    text_colour = alt.when(alt.datum.value > middle).then(alt.value("white")).otherwise(alt.value("black"))
-    if high == low:
-        text_colour = alt.value("black")
-    elif mark_meaning is not None:
-        text_colour = (
-            alt.when(dimmed).then(alt.value("black"))
-            .when(alt.datum.value > middle).then(alt.value("white"))
-            .otherwise(alt.value("black"))
-        )
-    text = base.mark_text(fontSize=15).encode(text="label:N", color=text_colour)
-    # Step sizing: every cell is CELL_PX square whatever the tensor's shape.
-    layered = alt.layer(rect, text, data=frame).properties(width=alt.Step(CELL_PX), height=alt.Step(CELL_PX))
+    # Text is white on dark cells and black elsewhere, dimmed (pale) cells included.
+    dark = frame["value"] > middle if high > low else frame["value"] != frame["value"]
+    if mark_meaning is not None:
+        dark &= frame["mark"] if mark_meaning == "selected" else ~frame["mark"]
+    frame = frame.assign(ink=dark)
+    text = base.mark_text(fontSize=15).encode(
+        text="label:N", color=alt.condition(alt.datum.ink, alt.value("white"), alt.value("black"))
+    )
+    # Every cell CELL_PX square. Checked in Streamlit 1.67: a layered chart sized with
+    # alt.Step is not drawn at all, and without "pad" autosizing it is squashed.
+    rows, cols = frame["row"].nunique(), frame["col"].nunique()
+    layered = alt.layer(rect, text, data=frame).properties(width=cols * CELL_PX, height=rows * CELL_PX)
     if frame["slice"].nunique() > 1:
-        return layered.facet(column=alt.Column("slice:O", title="t[k]", header=alt.Header(labelFontSize=14)))
-    return layered
+        layered = layered.facet(column=alt.Column("slice:O", title="t[k]", header=alt.Header(labelFontSize=14)))
+    return layered.properties(autosize=alt.AutoSizeParams(type="pad"))
 
 
 def timing_chart(frame: pd.DataFrame, x_title: str) -> alt.Chart:

@@ -89,4 +89,20 @@ def test_tensors_page_fixes_a_matrix_product(page, app_url):
     expect(panel.get_by_text("donne (2, 2)")).to_be_visible()
     wait_until_idle(page)
     no_exception_on(page)
+    # a, b and c are drawn, each cell about 44 px square: c is (2, 2).
+    charts = panel.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(3)
+    product = charts.nth(2).locator("canvas, svg").first
+    expect(product).to_be_visible()
+    assert product.bounding_box()["height"] >= 2 * 44
     screenshot(page, "fr-tenseurs-matmul-fixed")
+
+
+def test_tensors_page_times_the_matrix_product_on_real_devices_only(page, app_url):
+    page.goto(f"{app_url}/tenseurs?lang=en")
+    wait_until_idle(page)
+    page.get_by_role("button", name="Measure").click()
+    expect(page.get_by_text("no GPU figure is made up")).to_be_visible()
+    expect(page.get_by_test_id("stVegaLiteChart").last.locator("canvas, svg").first).to_be_visible()
+    no_exception_on(page)
+    screenshot(page, "en-tenseurs-timing")
