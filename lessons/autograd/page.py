@@ -1,6 +1,99 @@
-"""Lesson page `autograd`: its objective and introduction; the interactive part comes with its own issue."""
+"""Lesson "Autograd": derivatives three ways, the real graph, two variables, the rules."""
 
-from components.lesson_intro import lesson_in_preparation, lesson_intro
+import streamlit as st
 
-lesson_intro("autograd")
-lesson_in_preparation()
+from components import url_state
+from components.code_twin import code_twin
+from components.expressions import ExpressionError
+from components.i18n import current_language, t
+from components.lesson_intro import lesson_intro
+from lessons.autograd import core, sections
+from lessons.autograd.charts import function_chart
+from lessons.autograd.snippets import autograd_script
+
+PAGE_ID = "autograd"
+TYPED = "saisie"  # the select box option that reveals the text field
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_derivatives(text: str, x: float) -> core.Derivatives:
+    return core.derivatives(text, x)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_curve(text: str, x: float, grad: float, value: float):
+    return core.curve(text, x, grad, value)
+
+
+def chosen_function(presets: tuple[str, ...], preset_key: str, text_key: str, last_good_key: str, check) -> str:
+    """A preset, or the typed text when it parses; else the last good one, with the reason.
+
+    `check(text)` raises ExpressionError for text that cannot be used.
+    """
+    choice = url_state.selectbox(
+        t("autograd.function"), (*presets, TYPED), key=preset_key,
+        format_func=lambda option: t("autograd.typed_option") if option == TYPED else option,
+    )
+    if choice != TYPED:
+        st.session_state[last_good_key] = choice
+        return choice
+    text = st.text_input(
+        t("autograd.typed_label"), key=text_key, value=st.session_state.get(last_good_key, presets[0]),
+        max_chars=None, help=t("autograd.typed_help"), bind="query-params",
+    )
+    try:
+        check(text)
+    except ExpressionError as error:
+        st.error(t(f"autograd.error.{error.key.removeprefix('expr.')}", **error.values), icon=":material/error:")
+        previous = st.session_state.get(last_good_key, presets[0])
+        st.caption(t("autograd.kept_previous", previous=previous))
+        return previous
+    st.session_state[last_good_key] = text
+    return text
+
+
+def derivative_section() -> tuple[str, float, core.Derivatives]:
+    st.header(t("autograd.one.title"), divider="gray")
+    st.markdown(t("autograd.one.intro"))
+    left, right = st.columns(2, gap="large")
+    with right:
+        x = url_state.slider("x", key="ax", min_value=core.X_MIN, max_value=core.X_MAX, value=1.0, step=0.1)
+    with left:
+        text = chosen_function(core.PRESETS, "fonction", "expr", "autograd.last_good", lambda typed: cached_derivatives(typed, x))
+    try:
+        result = cached_derivatives(text, x)
+    except ExpressionError as error:  # a kept function that is not finite at this new x
+        st.error(t(f"autograd.error.{error.key.removeprefix('expr.')}", **error.values), icon=":material/error:")
+        text = core.PRESETS[0]
+        result = cached_derivatives(text, x)
+    columns = st.columns(4)
+    columns[0].metric("f(x)", f"{result.value:.6g}")
+    columns[1].metric("x.grad", f"{result.autograd:.6g}")
+    columns[2].metric(t("autograd.one.finite_difference"), f"{result.finite_difference:.6g}")
+    columns[3].metric(t("autograd.one.symbolic"), "—" if result.symbolic is None else f"{result.symbolic:.6g}")
+    st.latex(rf"f'(x) = {result.formula_latex}")
+    if result.kink:
+        st.warning(t("autograd.one.kink", x=f"{x:.1f}", grad=f"{result.autograd:.6g}"), icon=":material/warning:")
+    elif result.agree:
+        st.success(t("autograd.one.agree"), icon=":material/task_alt:")
+    else:
+        st.info(t("autograd.one.disagree"), icon=":material/info:")
+    labels = {"f": "f(x)", "tangent": t("autograd.one.tangent")}
+    st.altair_chart(
+        function_chart(cached_curve(text, x, result.autograd, result.value), x, result.value, labels),
+        alt=t("autograd.one.chart_alt", text=text, x=f"{x:.1f}", grad=f"{result.autograd:.4g}"),
+    )
+    return text, x, result
+
+
+lesson_intro(PAGE_ID)
+text, x, result = derivative_section()
+graph = sections.graph_section(text, x)
+text_2d, point, gradient = sections.two_variables_section(chosen_function)
+sections.rules_section(text, x)
+
+st.header(t("autograd.twin_title"), divider="gray")
+code_twin(autograd_script(text, x, text_2d, point, current_language()), "autograd.py")
+
+st.header(t("autograd.quiz_title"), divider="gray")
+sections.quiz_section(text, x, result, graph, gradient)

@@ -1,0 +1,90 @@
+"""Chart builders of the autograd lesson: they return charts or DOT text, never display."""
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from lessons.autograd.core import Graph, Gradient2D
+
+# Okabe-Ito colours: told apart with every common colour-vision deficiency.
+BLUE, ORANGE, VERMILION = "#0072B2", "#E69F00", "#D55E00"
+
+
+def function_chart(frame: pd.DataFrame, x: float, value: float, labels: dict[str, str]) -> alt.Chart:
+    """f as a solid line, its tangent at x dashed, the point (x, f(x)) marked."""
+    low, high = frame.loc[frame["line"] == "f", "y"].agg(["min", "max"])
+    margin = (high - low) * 0.15 + 0.5
+    lines = (
+        alt.Chart(frame)
+        .transform_filter(f"datum.y >= {low - margin} && datum.y <= {high + margin}")
+        .mark_line(strokeWidth=3, clip=True)
+        .encode(
+            x=alt.X("x:Q", title="x"),
+            y=alt.Y("y:Q", title="y", scale=alt.Scale(domain=[low - margin, high + margin])),
+            color=alt.Color(
+                "line:N",
+                scale=alt.Scale(domain=["f", "tangent"], range=[BLUE, ORANGE]),
+                legend=alt.Legend(title=None, labelExpr=f"datum.label == 'f' ? '{labels['f']}' : '{labels['tangent']}'"),
+            ),
+            strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=["f", "tangent"], range=[[1, 0], [8, 4]]), legend=None),
+        )
+    )
+    point = alt.Chart(pd.DataFrame({"x": [x], "y": [value]})).mark_point(size=160, filled=True, color=VERMILION).encode(x="x:Q", y="y:Q")
+    return (lines + point).properties(height=320)
+
+
+def graph_dot(graph: Graph, revealed: int, labels: dict[str, str]) -> str:
+    """The recorded graph as DOT: y's node on top, x at the bottom.
+
+    The first `revealed` nodes (in backward order) show the gradient that reached
+    them; the last revealed one is highlighted. No user text enters the DOT.
+    """
+    lines = [
+        "digraph autograd {",
+        '  graph [rankdir=TB, bgcolor="transparent"];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=13, fillcolor="#f2f2f2", color="#555555"];',
+        '  edge [color="#555555"];',
+        '  output [label="y", shape=plaintext, style="", fontsize=16];',
+        f"  output -> {graph.nodes[0].node_id};",
+    ]
+    for index, node in enumerate(graph.nodes):
+        text = [node.name, f"{labels['value']} = {node.value:.4g}"]
+        if index < revealed:
+            text.append(f"{labels['grad']} = {node.gradient:.4g}")
+        fill = ORANGE if index == revealed - 1 else ("#cfe3f2" if index < revealed else "#f2f2f2")
+        width = 3 if index == revealed - 1 else 1
+        label = "\\n".join(text)  # DOT's own line break
+        lines.append(f'  {node.node_id} [label="{label}", fillcolor="{fill}", penwidth={width}];')
+    for source, target in graph.edges:
+        lines.append(f"  {source} -> {target};")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def contour_chart(frame: pd.DataFrame, gradient: Gradient2D, step: float) -> alt.Chart:
+    """f(x, y) as a heatmap, the point, and the gradient as an arrow scaled to fit."""
+    cells = (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(
+            x=alt.X("x:Q", bin=alt.Bin(step=step), title="x"),
+            y=alt.Y("y:Q", bin=alt.Bin(step=step), title="y"),
+            color=alt.Color("z:Q", scale=alt.Scale(scheme="viridis"), title="f(x, y)"),
+        )
+    )
+    norm = math.hypot(gradient.d_dx, gradient.d_dy)
+    scale = 0.0 if norm == 0 else 1.0 / norm  # one unit long: the direction is what matters
+    tip_x, tip_y = gradient.x + gradient.d_dx * scale, gradient.y + gradient.d_dy * scale
+    arrow = pd.DataFrame({"x": [gradient.x, tip_x], "y": [gradient.y, tip_y]})
+    shaft = alt.Chart(arrow).mark_line(color="white", strokeWidth=4).encode(x="x:Q", y="y:Q")
+    start = alt.Chart(arrow.head(1)).mark_point(filled=True, size=140, color="white", stroke="black").encode(x="x:Q", y="y:Q")
+    # A triangle-up rotated clockwise by `angle` points along the gradient.
+    angle = math.degrees(math.atan2(gradient.d_dx, gradient.d_dy))
+    tip = (
+        alt.Chart(arrow.tail(1))
+        .mark_point(shape="triangle-up", angle=angle, filled=True, size=320, color="white", stroke="black")
+        .encode(x="x:Q", y="y:Q")
+    )
+    ends = start + tip
+    return (cells + shaft + ends).properties(height=420, width=460)

@@ -1,0 +1,146 @@
+"""Sections of the autograd page after the first: the graph, two variables, the rules, the quiz."""
+
+import pandas as pd
+import streamlit as st
+
+from components import url_state
+from components.expressions import ExpressionError
+from components.i18n import t
+from components.quiz import ChoiceQuestion, NumberQuestion, quiz
+from lessons.autograd import core
+from lessons.autograd.charts import contour_chart, graph_dot
+
+PAGE_ID = "autograd"
+GRID_STEPS = 41
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_graph(text: str, x: float) -> core.Graph:
+    return core.recorded_graph(text, x)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_surface(text: str) -> pd.DataFrame:
+    return core.surface(text, GRID_STEPS)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_gradient(text: str, x: float, y: float) -> core.Gradient2D:
+    return core.gradient_2d(text, x, y)
+
+
+def graph_section(text: str, x: float) -> core.Graph:
+    st.header(t("autograd.graph.title"), divider="gray")
+    st.markdown(t("autograd.graph.intro"))
+    graph = cached_graph(text, x)
+    revealed = url_state.slider(
+        t("autograd.graph.step"), key="etape", min_value=0, max_value=len(graph.nodes), value=0,
+        help=t("autograd.graph.step_help"),
+    )
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        labels = {"value": t("autograd.graph.value"), "grad": t("autograd.graph.grad")}
+        st.graphviz_chart(graph_dot(graph, revealed, labels))
+    with right:
+        if revealed == 0:
+            st.info(t("autograd.graph.start"), icon=":material/play_arrow:")
+        else:
+            node = graph.nodes[revealed - 1]
+            st.markdown(t("autograd.graph.current", step=revealed, name=node.name, grad=f"{node.gradient:.6g}"))
+            if revealed == len(graph.nodes):
+                st.success(t("autograd.graph.done", grad=f"{node.gradient:.6g}", x_grad=f"{graph.x_grad:.6g}"))
+        st.caption(t("autograd.graph.how"))
+    return graph
+
+
+def two_variables_section(chosen_function) -> tuple[str, tuple[float, float], core.Gradient2D]:
+    st.header(t("autograd.two.title"), divider="gray")
+    st.markdown(t("autograd.two.intro"))
+    controls, chart = st.columns([2, 3], gap="large")
+    with controls:
+        px = url_state.slider("x", key="px", min_value=core.X_MIN, max_value=core.X_MAX, value=1.0, step=0.1)
+        py = url_state.slider("y", key="py", min_value=core.X_MIN, max_value=core.X_MAX, value=0.5, step=0.1)
+        text = chosen_function(core.PRESETS_2D, "fonction2", "expr2", "autograd.last_good_2d", lambda typed: cached_gradient(typed, px, py))
+        try:
+            gradient = cached_gradient(text, px, py)
+        except ExpressionError:
+            text = core.PRESETS_2D[0]
+            gradient = cached_gradient(text, px, py)
+        st.metric("f(x, y)", f"{gradient.value:.6g}")
+        st.metric("∂f/∂x = x.grad", f"{gradient.d_dx:.6g}")
+        st.metric("∂f/∂y = y.grad", f"{gradient.d_dy:.6g}")
+    with chart:
+        step = (core.X_MAX - core.X_MIN) / (GRID_STEPS - 1)
+        st.altair_chart(
+            contour_chart(cached_surface(text), gradient, step),
+            alt=t("autograd.two.chart_alt", text=text, x=px, y=py, dx=f"{gradient.d_dx:.4g}", dy=f"{gradient.d_dy:.4g}"),
+        )
+        st.caption(t("autograd.two.arrow"))
+    return text, (px, py), gradient
+
+
+def rules_section(text: str, x: float) -> None:
+    st.header(t("autograd.rules.title"), divider="gray")
+    tabs = st.tabs([t(f"autograd.rules.{name}.tab") for name in ("accumulate", "requires_grad", "cut", "twice")])
+    with tabs[0]:
+        st.markdown(t("autograd.rules.accumulate.intro"))
+        calls = url_state.slider(t("autograd.rules.accumulate.calls"), key="appels", min_value=1, max_value=5, value=2)
+        zero = url_state.toggle(t("autograd.rules.accumulate.zero"), key="zero")
+        grads = core.accumulated_gradients(text, x, calls, zero)
+        st.table(
+            {t("autograd.rules.accumulate.call"): list(range(1, calls + 1)), "x.grad": [f"{g:.6g}" for g in grads]},
+            hide_index=True,
+        )
+        st.markdown(t("autograd.rules.accumulate.zeroed" if zero else "autograd.rules.accumulate.summed"))
+    with tabs[1]:
+        st.code("x = torch.tensor(2.0)          # requires_grad=False\ny = x * 2\nprint(x.grad, y.requires_grad)", language="python")
+        st.markdown(t("autograd.rules.requires_grad.result", none=core.grad_without_requires_grad(x)))
+    with tabs[2]:
+        cut = core.graph_cuts(x)
+        st.code("with torch.no_grad():\n    y = x * 2\nz = (x * 2).detach()", language="python")
+        st.markdown(t("autograd.rules.cut.result", inside=cut.inside_no_grad, detached=cut.after_detach, grad_fn=cut.detach_grad_fn))
+    with tabs[3]:
+        retain = url_state.toggle("retain_graph=True", key="retain")
+        st.code(f"y = f(x)\ny.backward(retain_graph={retain})\ny.backward()", language="python")
+        message = core.second_backward_error(text, x, retain)
+        if message:
+            st.error(t("autograd.rules.twice.error"), icon=":material/block:")
+            st.code(f"RuntimeError: {message}", language="text", wrap_lines=True)
+        elif retain:
+            st.success(t("autograd.rules.twice.retained"))
+        else:
+            st.info(t("autograd.rules.twice.nothing_saved", text=text))
+
+
+def quiz_section(text: str, x: float, result: core.Derivatives, graph: core.Graph, gradient: core.Gradient2D) -> None:
+    twice = core.accumulated_gradients(text, x, 2, zero_between=False)[-1]
+    quiz(
+        PAGE_ID,
+        NumberQuestion(
+            "two_backward",
+            t("autograd.quiz.two_backward", text=text, x=f"{x:.1f}"),
+            expected=twice,
+            explanation=t("autograd.quiz.two_backward_why", grad=f"{result.autograd:.4g}", twice=f"{twice:.4g}"),
+        ),
+    )
+    names = [node.name for node in graph.nodes]
+    choices = tuple(dict.fromkeys([*names, "AddBackward0", "MulBackward0", "PowBackward0"]))
+    quiz(
+        PAGE_ID,
+        ChoiceQuestion(
+            "grad_fn",
+            t("autograd.quiz.grad_fn", text=text),
+            choices=choices,
+            expected=graph.nodes[0].name,
+            explanation=t("autograd.quiz.grad_fn_why", name=graph.nodes[0].name),
+        ),
+    )
+    quiz(
+        PAGE_ID,
+        NumberQuestion(
+            "partial_y",
+            t("autograd.quiz.partial_y", x=gradient.x, y=gradient.y),
+            expected=gradient.d_dy,
+            explanation=t("autograd.quiz.partial_y_why", dy=f"{gradient.d_dy:.4g}"),
+        ),
+    )
