@@ -98,6 +98,8 @@ def parse_expression(text: str, variables: tuple[str, ...] = ("x",)) -> Expressi
         raise ExpressionError("expr.too_long", max=MAX_CHARS)
     if _nesting(text) > MAX_NESTING:
         raise ExpressionError("expr.too_deep", max=MAX_NESTING)
+    if "\\" in text:  # never valid here; in a string it would make ast.parse warn
+        raise ExpressionError("expr.syntax")
     try:
         tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):

@@ -61,6 +61,8 @@ def parse_tensor_literal(text: str) -> list:
         raise TensorInputError("tenseurs.error.too_long", max=MAX_LITERAL_CHARS)
     if _bracket_depth(text) > MAX_DIMS:  # before ast.parse, which recurses on nesting
         raise TensorInputError("tenseurs.error.too_deep", max=MAX_DIMS)
+    if "\\" in text:  # never valid in a list of numbers; in a string it makes ast.parse warn
+        raise TensorInputError("tenseurs.error.syntax")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):

@@ -106,3 +106,25 @@ def test_tensors_page_times_the_matrix_product_on_real_devices_only(page, app_ur
     expect(page.get_by_test_id("stVegaLiteChart").last.locator("canvas, svg").first).to_be_visible()
     no_exception_on(page)
     screenshot(page, "en-tenseurs-timing")
+
+
+def test_autograd_page_draws_the_recorded_graph(page, app_url):
+    """The graph of sin(x)*x**2, walked to the leaf: every node and the final x.grad."""
+    page.goto(f"{app_url}/autograd?fonction=sin(x)*x**2&ax=1.0&etape=4")
+    wait_until_idle(page)
+    graph = page.get_by_test_id("stGraphVizChart").locator("svg")
+    expect(graph).to_be_visible()
+    for name in ("MulBackward0", "SinBackward0", "PowBackward0"):
+        expect(graph.get_by_text(name)).to_be_visible()
+    expect(page.get_by_text("exactement x.grad = 2.22324")).to_be_visible()
+    no_exception_on(page)
+    graph.scroll_into_view_if_needed()
+    screenshot(page, "fr-autograd-graph")
+
+
+def test_autograd_refuses_code_typed_as_a_function(page, app_url):
+    page.goto(f"{app_url}/autograd?lang=en&fonction=saisie&expr=__import__('os').system('touch PWNED')")
+    wait_until_idle(page)
+    expect(page.get_by_text("is not allowed").first).to_be_visible()
+    expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("2")  # x**2 at 1.0 stays
+    no_exception_on(page)
