@@ -1,6 +1,100 @@
-"""Lesson page `fonction_de_cout`: its objective and introduction; the interactive part comes with its own issue."""
+"""Lesson "Fonction de coût": fit a line by hand and watch each loss judge the errors."""
 
-from components.lesson_intro import lesson_in_preparation, lesson_intro
+import streamlit as st
 
-lesson_intro("fonction_de_cout")
-lesson_in_preparation()
+from components import url_state
+from components.code_twin import code_twin
+from components.i18n import current_language, t
+from components.lesson_intro import lesson_intro
+from lessons.fonction_de_cout import core, sections
+from lessons.fonction_de_cout.charts import contributions_chart, data_chart
+from lessons.fonction_de_cout.snippets import loss_script
+
+PAGE_ID = "fonction_de_cout"
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_dataset(noise: float, outliers: int, outlier_size: float, seed: int) -> core.Dataset:
+    return core.make_dataset(noise, outliers, outlier_size, seed)
+
+
+def loss_labels() -> dict[str, str]:
+    names = {**core.MODULE_NAMES, "log_cosh": "log-cosh", "weighted_mse": t("fonction_de_cout.custom.weighted_mse")}
+    return names
+
+
+def data_controls() -> tuple[float, int, float, int]:
+    columns = st.columns(4)
+    with columns[0]:
+        noise = url_state.slider(t("fonction_de_cout.data.noise"), key="bruit", min_value=0.0, max_value=2.0, value=0.5, step=0.1)
+    with columns[1]:
+        outliers = url_state.slider(t("fonction_de_cout.data.outliers"), key="aberrants", min_value=0, max_value=3, value=1)
+    with columns[2]:
+        size = url_state.slider(t("fonction_de_cout.data.outlier_size"), key="ecart", min_value=0.0, max_value=15.0, value=8.0, step=0.5)
+    with columns[3]:
+        seed = url_state.number_input(t("fonction_de_cout.data.seed"), key="graine", min_value=0, max_value=1000, value=0)
+    return noise, outliers, size, seed
+
+
+def model_controls() -> tuple[float, float, float]:
+    columns = st.columns(3)
+    with columns[0]:
+        w = url_state.slider("w", key="w", min_value=core.W_RANGE[0], max_value=core.W_RANGE[1], value=1.0, step=0.05)
+    with columns[1]:
+        b = url_state.slider("b", key="b", min_value=core.B_RANGE[0], max_value=core.B_RANGE[1], value=0.0, step=0.05)
+    with columns[2]:
+        delta = url_state.slider(t("fonction_de_cout.model.delta"), key="delta", min_value=0.2, max_value=3.0, value=1.0, step=0.1)
+    return w, b, delta
+
+
+def regression_section() -> tuple[core.Dataset, tuple[float, int, float, int], float, float, float]:
+    st.header(t("fonction_de_cout.regression.title"), divider="gray")
+    st.markdown(t("fonction_de_cout.regression.intro"))
+    settings = data_controls()
+    data = cached_dataset(*settings)
+    w, b, delta = model_controls()
+    losses = core.regression_losses(data, w, b, delta)
+    columns = st.columns(4)
+    for column, name in zip(columns, core.LOSSES):
+        column.metric(core.MODULE_NAMES[name], f"{losses[name]:.4f}")
+    titles = {"outlier": t("fonction_de_cout.data.outlier"), "point": t("fonction_de_cout.data.point")}
+    st.altair_chart(
+        data_chart(core.points_frame(data, w, b), w, b, titles),
+        alt=t("fonction_de_cout.regression.chart_alt", w=w, b=b, mse=f"{losses['mse']:.3f}", mae=f"{losses['mae']:.3f}"),
+    )
+    st.subheader(t("fonction_de_cout.regression.contributions_title"))
+    st.markdown(t("fonction_de_cout.regression.contributions_intro"))
+    share = core.contributions(data, w, b, delta)
+    st.altair_chart(
+        contributions_chart(share, loss_labels(), t("fonction_de_cout.regression.share")),
+        alt=t("fonction_de_cout.regression.contributions_alt"),
+    )
+    if settings[1] > 0:
+        outlier_share = {
+            name: share[(share["loss"] == name) & share["outlier"]]["value"].sum() / max(losses[name], 1e-12)
+            for name in ("mse", "mae")
+        }
+        st.markdown(
+            t(
+                "fonction_de_cout.regression.outlier_share",
+                mse=f"{outlier_share['mse']:.0%}",
+                mae=f"{outlier_share['mae']:.0%}",
+            )
+        )
+    return data, settings, w, b, delta
+
+
+lesson_intro(PAGE_ID)
+data, settings, w, b, delta = regression_section()
+custom = st.session_state.get("perso", "log_cosh")
+sections.shapes_section(data, w, b, delta, custom, loss_labels())
+sections.landscape_section(settings, data, w, b, delta, loss_labels())
+logits, true_class = sections.classification_section()
+sections.reduction_section(data, w, b)
+custom = sections.custom_section(data, w, b, delta)
+
+st.header(t("fonction_de_cout.twin_title"), divider="gray")
+code_twin(loss_script(settings, w, b, delta, logits, true_class, custom, current_language()), "fonction_de_cout.py")
+
+st.header(t("fonction_de_cout.quiz_title"), divider="gray")
+sections.quiz_section(settings, data, w, b, delta, logits, true_class)
