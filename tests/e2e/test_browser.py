@@ -128,3 +128,14 @@ def test_autograd_refuses_code_typed_as_a_function(page, app_url):
     expect(page.get_by_text("is not allowed").first).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("2")  # x**2 at 1.0 stays
     no_exception_on(page)
+
+
+def test_loss_page_shows_an_outlier_dominating_mse(page, app_url):
+    page.goto(f"{app_url}/fonction-de-cout?lang=en&aberrants=2&ecart=12.0")
+    wait_until_idle(page)
+    expect(page.get_by_text("of the MSE but only")).to_be_visible()
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts.first.locator("canvas, svg").first).to_be_visible()
+    assert charts.count() >= 4  # data, contributions, shapes, landscape, probabilities
+    no_exception_on(page)
+    screenshot(page, "en-fonction-de-cout")
