@@ -91,6 +91,11 @@ def radio(label: str, options: Sequence[str], *, key: str, index: int = 0, **kwa
     return _choice(st.radio, label, options, key, index, **kwargs)
 
 
+def select_slider(label: str, options: Sequence[str], *, key: str, index: int = 0, **kwargs) -> str:
+    """A slider over text options, e.g. learning rates on a log scale: ?lr=0.1"""
+    return _choice(st.select_slider, label, options, key, index, **kwargs)
+
+
 def _choice(widget, label: str, options: Sequence[str], key: str, index: int, **kwargs) -> str:
     """A choice widget whose URL value is the option itself, not its displayed label.
 

@@ -1,6 +1,142 @@
-"""Lesson page `optimiseur`: its objective and introduction; the interactive part comes with its own issue."""
+"""Lesson "Optimiseur": real torch.optim optimizers descending a loss surface, animated."""
 
-from components.lesson_intro import lesson_in_preparation, lesson_intro
+import pandas as pd
+import streamlit as st
 
-lesson_intro("optimiseur")
-lesson_in_preparation()
+from components import url_state
+from components.code_twin import code_twin
+from components.i18n import current_language, t
+from components.lesson_intro import lesson_intro
+from lessons.optimiseur import core, sections
+from lessons.optimiseur.charts import SPEEDS_MS, animated_chart
+from lessons.optimiseur.snippets import optimizer_script
+
+PAGE_ID = "optimiseur"
+START_KEYS = ("x0", "y0")
+SHOWN_SURFACE_KEY = "optimiseur.shown_surface"
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_grid(name: str, condition: float) -> pd.DataFrame:
+    return core.surface_grid(name, condition)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_trajectories(name: str, condition: float, specs: tuple, start: tuple, steps: int) -> tuple:
+    return core.trajectories(name, condition, specs, start, steps)
+
+
+def surface_controls() -> tuple[str, float]:
+    left, right = st.columns(2)
+    with left:
+        name = url_state.selectbox(
+            t("optimiseur.surface.label"), core.SURFACE_NAMES, key="surface",
+            format_func=lambda option: t(f"optimiseur.surface.{option}"),
+        )
+    with right:
+        condition = url_state.slider(
+            t("optimiseur.surface.condition"), key="kappa", min_value=1.0, max_value=50.0, value=10.0, step=1.0,
+            disabled=name != "bowl", help=t("optimiseur.surface.condition_help"),
+        )
+    st.caption(t(f"optimiseur.surface.{name}_about"))
+    return name, condition
+
+
+def use_clicked_start() -> None:
+    """on_select callback: a click on the map becomes the start (before the widgets run)."""
+    points = st.session_state["carte"].selection.get("depart") or []
+    if points:
+        st.session_state["x0"] = round(float(points[0]["x"]), 2)
+        st.session_state["y0"] = round(float(points[0]["y"]), 2)
+
+
+def start_controls(name: str, condition: float) -> tuple[float, float]:
+    chosen = core.surface(name, condition)
+    if st.session_state.get(SHOWN_SURFACE_KEY, name) != name:  # a new surface: its own start
+        st.session_state["x0"], st.session_state["y0"] = chosen.start
+    st.session_state[SHOWN_SURFACE_KEY] = name
+    columns = st.columns(2)
+    start = []
+    for column, key, low_high, default, axis in zip(columns, START_KEYS, (chosen.x_range, chosen.y_range), chosen.start, chosen.axis_names):
+        with column:
+            start.append(
+                url_state.number_input(
+                    t("optimiseur.start.label", axis=axis), key=key, min_value=low_high[0], max_value=low_high[1],
+                    value=default, step=0.1, format="%.2f",
+                )
+            )
+    st.caption(t("optimiseur.start.click"))
+    return start[0], start[1]
+
+
+def paths_frame(labels: list[str], results: tuple[core.Trajectory, ...], chosen: core.Surface) -> pd.DataFrame:
+    """One row per optimizer and step. A point that left the area is drawn on its edge."""
+    rows = []
+    for label, result in zip(labels, results):
+        last = len(result.points) - 1
+        for step, ((x, y), loss) in enumerate(zip(result.points, result.losses)):
+            rows.append(
+                {
+                    "label": label, "step": step, "loss": loss, "last": last,
+                    "x": min(max(x, chosen.x_range[0]), chosen.x_range[1]),
+                    "y": min(max(y, chosen.y_range[0]), chosen.y_range[1]),
+                    "stopped": result.diverged and step == last,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def fit_frames(labels: list[str], results: tuple[core.Trajectory, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    data = core.REGRESSION_DATA
+    points = pd.DataFrame({"x": data.x.tolist(), "y": data.y.tolist()})
+    rows = []
+    for label, result in zip(labels, results):
+        last = len(result.points) - 1
+        for step, (w, b) in enumerate(result.points):
+            for px in (-2.4, 2.4):
+                rows.append({"label": label, "step": step, "last": last, "px": px, "py": w * px + b})
+    return points, pd.DataFrame(rows)
+
+
+lesson_intro(PAGE_ID)
+st.header(t("optimiseur.setup.title"), divider="gray")
+name, condition = surface_controls()
+start = start_controls(name, condition)
+specs, steps = sections.optimizer_controls()
+results = cached_trajectories(name, condition, specs, start, steps)
+labels = [spec.label for spec in specs]
+chosen = core.surface(name, condition)
+
+st.header(t("optimiseur.animation.title"), divider="gray")
+speed = url_state.radio(
+    t("optimiseur.animation.speed"), tuple(SPEEDS_MS), key="vitesse", index=1, format_func=lambda s: f"× {s}", horizontal=True
+)
+grid = cached_grid(name, condition)
+grid_step = (
+    (chosen.x_range[1] - chosen.x_range[0]) / (core.GRID_STEPS - 1),
+    (chosen.y_range[1] - chosen.y_range[0]) / (core.GRID_STEPS - 1),
+)
+chart_labels = {
+    "play": t("optimiseur.animation.play"), "scrub": t("optimiseur.animation.scrub"), "x": chosen.axis_names[0],
+    "y": chosen.axis_names[1], "step": t("optimiseur.animation.step"), "loss": t("optimiseur.animation.loss"),
+    "data_x": "x", "data_y": "y",
+}
+st.altair_chart(
+    animated_chart(
+        grid, paths_frame(labels, results, chosen), list(chosen.minima), (chosen.x_range, chosen.y_range), grid_step,
+        chosen.log_colour, steps, SPEEDS_MS[speed], chart_labels,
+        fit=fit_frames(labels, results) if name == "regression" else None,
+    ),
+    key="carte", on_select=use_clicked_start, selection_mode=["depart"], width="content",
+    alt=sections.chart_description(name, labels, results, chosen),
+)
+st.caption(t("optimiseur.animation.how"))
+sections.divergence_notices(name, condition, specs, start, steps, results)
+sections.results_table(labels, results, chosen)
+sections.inside_section(name, condition, specs, start, steps, results)
+
+st.header(t("optimiseur.twin_title"), divider="gray")
+code_twin(optimizer_script(name, condition, specs, start, steps, current_language()), "optimiseur.py")
+
+st.header(t("optimiseur.quiz_title"), divider="gray")
+sections.quiz_section(name, condition, specs, start, steps, results)

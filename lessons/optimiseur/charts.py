@@ -1,0 +1,149 @@
+"""The optimizer lesson's animated chart: one Vega-Lite spec, animated in the browser.
+
+Vega-Lite cannot animate concatenated views, so the map, the loss curve and (for the
+regression) the fitted line are layers of one chart, each placed in its own strip
+with explicit pixel ranges. A timer selection drives the clock; two bound
+parameters, `playing` (a checkbox) and `scrub` (a slider), pause and scrub it.
+Every frame is drawn by the browser: the server sends the spec once.
+"""
+
+import altair as alt
+import pandas as pd
+
+# Okabe-Ito: told apart with every common colour-vision deficiency, and on a projector.
+OPTIMIZER_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
+MAP_PX, GAP_PX, SIDE_PX, HEIGHT_PX = 340, 60, 220, 340
+SPEEDS_MS = {"0.5": 60, "1": 30, "2": 15}  # milliseconds per optimizer step
+
+
+def current_step_expression(steps: int, ms_per_step: int) -> str:
+    """The step on screen: the clock's while playing, the scrubber's while paused."""
+    return f"(playing ? min(floor(anim_clock / {ms_per_step}), {steps}) : scrub)"
+
+
+def animated_chart(
+    grid: pd.DataFrame,
+    paths: pd.DataFrame,
+    minima: list[tuple[float, float]],
+    ranges: tuple[tuple[float, float], tuple[float, float]],
+    grid_step: tuple[float, float],
+    log_scale: bool,
+    steps: int,
+    ms_per_step: int,
+    labels: dict[str, str],
+    fit: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> alt.LayerChart:
+    """`paths`: label, step, x, y, loss, last (the label's final step), colour order as given.
+
+    `fit`, for the regression surface: (the data points, the fitted lines with label,
+    step, px, py) drawn in a third strip.
+    """
+    current = current_step_expression(steps, ms_per_step)
+    playing = alt.param(name="playing", value=True, bind=alt.binding_checkbox(name=labels["play"]))
+    scrub = alt.param(name="scrub", value=0, bind=alt.binding_range(min=0, max=steps, step=1, name=labels["scrub"]))
+    timer = alt.selection_point(name="anim", fields=["step"], on="timer")
+    start_click = alt.selection_point(name="depart", fields=["x", "y"], on="click", nearest=True, empty=False)
+
+    (x_low, x_high), (y_low, y_high) = ranges
+    map_x = alt.Scale(domain=[x_low, x_high], range=[0, MAP_PX], nice=False, zero=False)
+    map_y = alt.Scale(domain=[y_low, y_high], range=[HEIGHT_PX, 0], nice=False, zero=False)
+    order = list(dict.fromkeys(paths["label"]))
+    colour = alt.Color(
+        "label:N",
+        scale=alt.Scale(domain=order, range=list(OPTIMIZER_COLOURS[: len(order)])),
+        legend=alt.Legend(title=None, orient="top", labelFontSize=14, symbolStrokeWidth=4),
+    )
+    quiet_colour = alt.Color("label:N", scale=alt.Scale(domain=order, range=list(OPTIMIZER_COLOURS[: len(order)])), legend=None)
+
+    surface_cells = (
+        alt.Chart(grid)
+        .mark_rect()
+        .encode(
+            x=alt.X("x:Q", bin=alt.Bin(step=grid_step[0]), scale=map_x, title=labels["x"]),
+            y=alt.Y("y:Q", bin=alt.Bin(step=grid_step[1]), scale=map_y, title=labels["y"]),
+            color=alt.Color(
+                "z:Q",
+                scale=alt.Scale(type="symlog" if log_scale else "linear", scheme="greys", reverse=True),
+                legend=None,
+            ),
+        )
+    )
+    click_targets = (
+        alt.Chart(grid)
+        .mark_point(opacity=0, size=30)
+        .encode(x=alt.X("x:Q", scale=map_x, axis=None), y=alt.Y("y:Q", scale=map_y, axis=None))
+        .add_params(start_click)
+    )
+    clock = (
+        alt.Chart(pd.DataFrame({"step": range(steps + 1)}))
+        .mark_point(opacity=0)
+        .encode(time=alt.Time("step:O", scale=alt.Scale(range=[0, (steps + 1) * ms_per_step])))
+        .add_params(timer)
+        .transform_filter(timer)
+    )
+    targets = (
+        alt.Chart(pd.DataFrame({"x": [m[0] for m in minima], "y": [m[1] for m in minima]}))
+        .mark_point(shape="cross", size=240, filled=True, color="white", stroke="black", strokeWidth=1)
+        .encode(x=alt.X("x:Q", scale=map_x, axis=None), y=alt.Y("y:Q", scale=map_y, axis=None))
+    )
+    lines = (
+        alt.Chart(paths)
+        .transform_filter(f"datum.step <= {current}")
+        .mark_line(strokeWidth=3, clip=True)
+        .encode(x=alt.X("x:Q", scale=map_x, axis=None), y=alt.Y("y:Q", scale=map_y, axis=None), color=colour, order="step:Q")
+    )
+    heads = (
+        alt.Chart(paths)
+        .transform_filter(f"datum.step == min({current}, datum.last)")
+        .mark_point(filled=True, size=220, stroke="black", strokeWidth=1.5, opacity=1)
+        .encode(
+            x=alt.X("x:Q", scale=map_x, axis=None),
+            y=alt.Y("y:Q", scale=map_y, axis=None),
+            color=quiet_colour,
+            shape=alt.Shape("stopped:N", scale=alt.Scale(domain=[False, True], range=["circle", "cross"]), legend=None),
+        )
+    )
+    side_x = alt.Scale(domain=[0, steps], range=[MAP_PX + GAP_PX, MAP_PX + GAP_PX + SIDE_PX])
+    loss_y = alt.Scale(type="log" if log_scale else "linear", range=[HEIGHT_PX, 0])
+    loss_curves = (
+        alt.Chart(paths[paths["loss"] > 0] if log_scale else paths)
+        .transform_filter(f"datum.step <= {current}")
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=alt.X("step:Q", scale=side_x, axis=alt.Axis(title=labels["step"], orient="bottom")),
+            y=alt.Y("loss:Q", scale=loss_y, axis=alt.Axis(title=labels["loss"], orient="right", format="~g")),
+            color=quiet_colour,
+        )
+    )
+    layers = [surface_cells, click_targets, clock, targets, lines, heads, loss_curves]
+    if fit is not None:
+        layers += _fit_layers(*fit, current, quiet_colour, labels)
+    width = MAP_PX + GAP_PX + SIDE_PX + (GAP_PX + SIDE_PX if fit is not None else 0)
+    return (
+        alt.layer(*layers)
+        .resolve_scale(x="independent", y="independent")
+        .add_params(playing, scrub)
+        .properties(width=width, height=HEIGHT_PX, autosize=alt.AutoSizeParams(type="pad"))
+    )
+
+
+def _fit_layers(points: pd.DataFrame, lines: pd.DataFrame, current: str, colour: alt.Color, labels: dict[str, str]) -> list[alt.Chart]:
+    """The regression strip: the data and each optimizer's line w·x + b at the current step."""
+    left = MAP_PX + 2 * GAP_PX + SIDE_PX
+    fit_x = alt.Scale(domain=[-2.4, 2.4], range=[left, left + SIDE_PX], nice=False)
+    fit_y = alt.Scale(domain=[-6, 8], range=[HEIGHT_PX, 0], nice=False)
+    dots = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=70, color="#000000")
+        .encode(
+            x=alt.X("x:Q", scale=fit_x, axis=alt.Axis(title=labels["data_x"], orient="bottom")),
+            y=alt.Y("y:Q", scale=fit_y, axis=alt.Axis(title=labels["data_y"], orient="right", offset=0)),
+        )
+    )
+    fitted = (
+        alt.Chart(lines)
+        .transform_filter(f"datum.step == min({current}, datum.last)")
+        .mark_line(strokeWidth=3, clip=True)
+        .encode(x=alt.X("px:Q", scale=fit_x, axis=None), y=alt.Y("py:Q", scale=fit_y, axis=None), color=colour, detail="label:N")
+    )
+    return [dots, fitted]
