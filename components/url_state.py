@@ -77,10 +77,11 @@ def slider(label: str, *, key: str, min_value: float, max_value: float, value: f
 
 
 def number_input(label: str, *, key: str, min_value: float, max_value: float, value: float, **kwargs):
+    """A bound number input; the page may also set its value through st.session_state."""
     _check(key, lambda raw: number_notice(key, raw, min_value, max_value, value))
-    return st.number_input(
-        label, min_value, max_value, value, key=key, bind="query-params", **kwargs
-    )
+    if key in st.session_state:  # set by the page (a click on a chart): no default as well
+        return st.number_input(label, min_value, max_value, key=key, bind="query-params", **kwargs)
+    return st.number_input(label, min_value, max_value, value, key=key, bind="query-params", **kwargs)
 
 
 def selectbox(label: str, options: Sequence[str], *, key: str, index: int = 0, **kwargs) -> str:

@@ -16,7 +16,7 @@ import torch
 from lessons.fonction_de_cout.core import least_squares, make_dataset
 
 MAX_STEPS = 500
-GRID_STEPS = 61
+GRID_STEPS = 41
 REGRESSION_DATA = make_dataset(noise=0.5, outliers=0, outlier_size=0.0, seed=0)  # the loss lesson's line
 
 

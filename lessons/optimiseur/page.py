@@ -98,6 +98,33 @@ def fit_frames(labels: list[str], results: tuple[core.Trajectory, ...]) -> tuple
     return points, pd.DataFrame(rows)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_chart_spec(name: str, condition: float, specs: tuple, start: tuple, steps: int, speed: str, lang: str) -> dict:
+    """The animated chart as a Vega-Lite dict, built once per setting (and language).
+
+    Building the Altair chart and serialising a few thousand rows costs about as much as
+    the optimisation itself, so a rerun that changes nothing here pays neither.
+    """
+    results = cached_trajectories(name, condition, specs, start, steps)
+    labels = [spec.label for spec in specs]
+    chosen = core.surface(name, condition)
+    grid_step = (
+        (chosen.x_range[1] - chosen.x_range[0]) / (core.GRID_STEPS - 1),
+        (chosen.y_range[1] - chosen.y_range[0]) / (core.GRID_STEPS - 1),
+    )
+    chart_labels = {
+        "play": t("optimiseur.animation.play"), "scrub": t("optimiseur.animation.scrub"), "x": chosen.axis_names[0],
+        "y": chosen.axis_names[1], "step": t("optimiseur.animation.step"), "loss": t("optimiseur.animation.loss"),
+        "data_x": "x", "data_y": "y",
+    }
+    chart = animated_chart(
+        cached_grid(name, condition), paths_frame(labels, results, chosen), list(chosen.minima),
+        (chosen.x_range, chosen.y_range), grid_step, chosen.log_colour, steps, SPEEDS_MS[speed], chart_labels,
+        fit=fit_frames(labels, results) if name == "regression" else None,
+    )
+    return chart.to_dict(validate=False)  # the builder's output is checked once, in the unit tests
+
+
 lesson_intro(PAGE_ID)
 st.header(t("optimiseur.setup.title"), divider="gray")
 name, condition = surface_controls()
@@ -111,22 +138,8 @@ st.header(t("optimiseur.animation.title"), divider="gray")
 speed = url_state.radio(
     t("optimiseur.animation.speed"), tuple(SPEEDS_MS), key="vitesse", index=1, format_func=lambda s: f"× {s}", horizontal=True
 )
-grid = cached_grid(name, condition)
-grid_step = (
-    (chosen.x_range[1] - chosen.x_range[0]) / (core.GRID_STEPS - 1),
-    (chosen.y_range[1] - chosen.y_range[0]) / (core.GRID_STEPS - 1),
-)
-chart_labels = {
-    "play": t("optimiseur.animation.play"), "scrub": t("optimiseur.animation.scrub"), "x": chosen.axis_names[0],
-    "y": chosen.axis_names[1], "step": t("optimiseur.animation.step"), "loss": t("optimiseur.animation.loss"),
-    "data_x": "x", "data_y": "y",
-}
-st.altair_chart(
-    animated_chart(
-        grid, paths_frame(labels, results, chosen), list(chosen.minima), (chosen.x_range, chosen.y_range), grid_step,
-        chosen.log_colour, steps, SPEEDS_MS[speed], chart_labels,
-        fit=fit_frames(labels, results) if name == "regression" else None,
-    ),
+st.vega_lite_chart(
+    cached_chart_spec(name, condition, specs, start, steps, speed, current_language()),
     key="carte", on_select=use_clicked_start, selection_mode=["depart"], width="content",
     alt=sections.chart_description(name, labels, results, chosen),
 )

@@ -84,11 +84,16 @@ def chart_description(name: str, labels: list[str], results: tuple[core.Trajecto
     return t("optimiseur.animation.alt", surface=t(f"optimiseur.surface.{name}"), endings=endings)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_safer_learning_rate(name: str, condition: float, spec: core.OptimizerSpec, start: tuple, steps: int) -> float | None:
+    return core.safer_learning_rate(name, condition, spec, start, steps, tuple(float(lr) for lr in LEARNING_RATES))
+
+
 def divergence_notices(name, condition, specs, start, steps, results) -> None:
     for spec, result in zip(specs, results):
         if not result.diverged:
             continue
-        safer = core.safer_learning_rate(name, condition, spec, start, steps, tuple(float(lr) for lr in LEARNING_RATES))
+        safer = cached_safer_learning_rate(name, condition, spec, start, steps)
         advice = t("optimiseur.divergence.try", lr=f"{safer:g}") if safer is not None else t("optimiseur.divergence.no_safe")
         st.warning(
             t(f"optimiseur.divergence.{result.reason}", label=spec.label, step=result.stopped_at) + " " + advice,

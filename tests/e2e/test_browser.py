@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from components.i18n import LANGUAGES, translate
 from lessons.catalog import ALL_LESSONS, HOME
 
-from .conftest import screenshot, wait_until_idle
+from .conftest import IDLE, screenshot, wait_until_idle
 
 
 def title_of(lesson, lang: str) -> str:
@@ -139,3 +139,51 @@ def test_loss_page_shows_an_outlier_dominating_mse(page, app_url):
     assert charts.count() >= 4  # data, contributions, shapes, landscape, probabilities
     no_exception_on(page)
     screenshot(page, "en-fonction-de-cout")
+
+
+def test_the_optimizer_animation_runs_in_the_browser_without_the_server(page, app_url):
+    """Two screenshots a second apart differ, the script stays notRunning, no websocket traffic."""
+    frames = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame)))
+    page.goto(f"{app_url}/optimiseur?surface=rosenbrock&opt2=adam&lr2=0.2&pas=300")
+    wait_until_idle(page)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    expect(chart.locator("canvas, svg").first).to_be_visible()
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    received_before = len(frames)
+    first = chart.screenshot()
+    page.wait_for_timeout(1000)
+    second = chart.screenshot()
+    assert first != second, "the animation did not move"
+    expect(page.locator(IDLE)).to_have_count(1)
+    assert len(frames) == received_before, "the server sent messages while the animation played"
+    screenshot(page, "fr-optimiseur-animation")
+
+
+def test_pausing_and_scrubbing_stay_in_the_browser(page, app_url):
+    page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100")
+    wait_until_idle(page)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.get_by_role("checkbox").uncheck()  # pause
+    paused = chart.screenshot()
+    page.wait_for_timeout(600)
+    assert chart.screenshot() == paused
+    chart.get_by_role("slider").fill("60")  # scrub to step 60
+    page.wait_for_timeout(300)
+    assert chart.screenshot() != paused
+    expect(page.locator(IDLE)).to_have_count(1)
+
+
+def test_clicking_the_map_sets_the_start(page, app_url):
+    page.goto(f"{app_url}/optimiseur?surface=bowl&lang=en")
+    wait_until_idle(page)
+    start_x = page.get_by_label("Start: x")
+    expect(start_x).to_have_value("-2.50")
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    box = chart.locator("canvas").first.bounding_box()
+    page.mouse.click(box["x"] + 260, box["y"] + 120)  # inside the map, up and to the right
+    expect(start_x).not_to_have_value("-2.50")
+    wait_until_idle(page)
+    no_exception_on(page)

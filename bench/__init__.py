@@ -1,0 +1,1 @@
+"""Benchmarks: real measurements printed as tables, never asserted in tests."""

@@ -1,0 +1,99 @@
+"""Stories on the optimizer page."""
+
+import pytest
+
+from lessons.optimiseur import core
+from lessons.optimiseur.snippets import optimizer_script
+from tests.twin_check import run_twin
+
+PAGE = "lessons/optimiseur/page.py"
+
+
+@pytest.fixture
+def optimizer_page(open_app):
+    def open_with(**query: str):
+        return open_app(page=PAGE, **query)
+
+    return open_with
+
+
+def test_raising_the_learning_rate_makes_the_divergence_notice_appear(optimizer_page):
+    app = optimizer_page(surface="bowl")
+    assert not app.warning
+    app.select_slider(key="lr").set_value("2").run()
+    notices = [warning.value for warning in app.warning]
+    assert any("a quitté la zone dessinée" in notice and "Essayez `lr = " in notice for notice in notices), notices
+    assert not app.exception
+
+
+def test_a_shared_url_restores_surface_optimizers_and_start(optimizer_page):
+    app = optimizer_page(surface="himmelblau", x0="-1.0", y0="1.5", opt="adam", lr="0.1", opt2="rmsprop", lr2="0.03", pas="200", lang="en")
+    assert app.selectbox(key="surface").value == "himmelblau"
+    assert (app.number_input(key="x0").value, app.number_input(key="y0").value) == (-1.0, 1.5)
+    assert app.selectbox(key="opt").value == "adam" and app.select_slider(key="lr").value == "0.1"
+    assert app.selectbox(key="opt2").value == "rmsprop"
+    table = app.table[0].value
+    expected = core.trajectories(
+        "himmelblau", 10.0, (core.OptimizerSpec("adam", lr=0.1), core.OptimizerSpec("rmsprop", lr=0.03)), (-1.0, 1.5), 200
+    )
+    assert list(table["Optimizer"]) == ["adam (lr=0.1)", "rmsprop (lr=0.03)"]
+    assert table["End point"][0] == f"({expected[0].points[-1][0]:.4f}, {expected[0].points[-1][1]:.4f})"
+    assert not app.warning
+
+
+def test_a_new_surface_brings_its_own_start(optimizer_page):
+    app = optimizer_page()
+    app.selectbox(key="surface").set_value("rosenbrock").run()
+    assert (app.number_input(key="x0").value, app.number_input(key="y0").value) == (-1.5, 2.5)
+    assert not app.exception
+
+
+def test_bad_url_values_give_notices(optimizer_page):
+    app = optimizer_page(surface="lava", lr="banana", opt2="sgdd", pas="100000", x0="nan")
+    assert not app.exception
+    named = sorted(warning.value.split("`")[1] for warning in app.warning)
+    assert named == ["lr", "opt2", "pas", "surface", "x0"]
+
+
+def test_inside_the_optimizer_shows_adams_state(optimizer_page):
+    app = optimizer_page(surface="bowl", opt="adam", opt2="aucun", pas_vu="3")
+    rows = dict(zip(app.table[-1].value.iloc[:, 0], app.table[-1].value.iloc[:, 1]))
+    assert "`opt.state[p]['exp_avg']`" in rows and "`opt.state[p]['exp_avg_sq']`" in rows
+    assert rows["`opt.state[p]['step']`"] == "3"
+    assert any("beta" in block.value for block in app.latex)
+
+
+def test_the_quiz_on_convergence_is_graded_by_running_the_optimizer(optimizer_page):
+    app = optimizer_page(surface="bowl", lr="0.1", pas="500")
+    form = app.get("form")[0]
+    form.radio[0].set_value("atteindre un minimum")
+    form.button[0].click().run()
+    assert "Bonne réponse\u00a0!" in [success.value for success in app.success]
+
+
+def test_every_surface_renders(optimizer_page):
+    for name in core.SURFACE_NAMES:
+        app = optimizer_page(surface=name, opt2="adam")
+        assert not app.exception, name
+
+
+def test_the_code_twin_prints_the_same_trajectories(optimizer_page):
+    specs = (
+        core.OptimizerSpec("sgd", lr=0.001),
+        core.OptimizerSpec("nesterov", lr=0.001, momentum=0.8, scheduler="step"),
+        core.OptimizerSpec("adamw", lr=0.03, weight_decay=0.05, scheduler="cosine"),
+        core.OptimizerSpec("sgd", lr=2.0),
+    )
+    script = optimizer_script("rosenbrock", 10.0, specs, (-1.5, 2.5), 120, "fr")
+    printed = run_twin(script)
+    for spec, result in zip(specs, core.trajectories("rosenbrock", 10.0, specs, (-1.5, 2.5), 120)):
+        for step in (1, len(result.points) - 1):
+            assert printed[f"{spec.label} step {step}"] == str(list(result.points[step]))
+        if result.diverged:
+            assert printed[f"{spec.label} stop"] == str(result.stopped_at)
+    app = optimizer_page(surface="regression", opt2="adam", lr2="0.2", pas="60")
+    [page_script] = [block.value for block in app.code if block.value.startswith('"""')]
+    printed = run_twin(page_script)
+    expected = core.trajectories("regression", 10.0, (core.OptimizerSpec("sgd", lr=0.1), core.OptimizerSpec("adam", lr=0.2)), (-0.5, 4.0), 60)
+    assert printed["sgd (lr=0.1) step 60"] == str(list(expected[0].points[60]))
+    assert printed["adam (lr=0.2) step 60"] == str(list(expected[1].points[60]))

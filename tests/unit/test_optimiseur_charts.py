@@ -1,0 +1,39 @@
+"""The animated chart is valid Vega-Lite with the browser-side controls it promises."""
+
+import json
+
+import pandas as pd
+
+from lessons.optimiseur import core
+from lessons.optimiseur.charts import animated_chart, current_step_expression
+
+LABELS = {key: key for key in ("play", "scrub", "x", "y", "step", "loss", "data_x", "data_y")}
+
+
+def build(name: str, fit: bool = False):
+    result = core.trajectory(name, 10.0, core.OptimizerSpec("adam", lr=0.1), core.surface(name).start, 20)
+    paths = pd.DataFrame(
+        [{"label": "adam", "step": s, "x": x, "y": y, "loss": l, "last": 20, "stopped": False} for s, ((x, y), l) in enumerate(zip(result.points, result.losses))]
+    )
+    chosen = core.surface(name)
+    fit_frames = (pd.DataFrame({"x": [0.0], "y": [1.0]}), pd.DataFrame({"label": ["adam"], "step": [0], "last": [20], "px": [0.0], "py": [1.0]})) if fit else None
+    return animated_chart(core.surface_grid(name, 10.0, 11), paths, list(chosen.minima), (chosen.x_range, chosen.y_range), (0.6, 0.4), chosen.log_colour, 20, 30, LABELS, fit=fit_frames)
+
+
+def test_the_chart_validates_and_binds_play_and_scrub():
+    spec = build("rosenbrock").to_dict()  # validates against the Vega-Lite schema
+    params = {param["name"]: param for param in spec["params"]}
+    assert params["playing"]["bind"]["input"] == "checkbox"
+    assert params["scrub"]["bind"] == {"input": "range", "min": 0, "max": 20, "step": 1, "name": "scrub"}
+    text = json.dumps(spec)
+    assert '"on": "timer"' in text and current_step_expression(20, 30) in text
+    assert spec["autosize"] == {"type": "pad"}
+
+
+def test_the_regression_chart_has_a_third_strip_for_the_fitted_line():
+    narrow, wide = build("regression").to_dict(), build("regression", fit=True).to_dict()
+    assert wide["width"] > narrow["width"] and len(wide["layer"]) == len(narrow["layer"]) + 2
+
+
+def test_the_clock_ticks_once_per_step():
+    assert current_step_expression(500, 30) == "(playing ? min(floor(anim_clock / 30), 500) : scrub)"
