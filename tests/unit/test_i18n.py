@@ -64,6 +64,8 @@ SAME_IN_BOTH_LANGUAGES = {
     "tenseurs.shape_stride_line",  # code only
     "tenseurs.numpy.from_numpy",
     "tenseurs.numpy.copy",
+    "fonction_de_cout.model.delta",  # parameter names
+    "optimiseur.scheduler.exponential",  # a class name and a number
 }
 
 
