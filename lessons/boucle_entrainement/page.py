@@ -1,6 +1,106 @@
-"""Lesson page `boucle_entrainement`: its objective and introduction; the interactive part comes with its own issue."""
+"""Lesson "Boucle d'entraînement": assemble data, model, loss and optimizer, train live."""
 
-from components.lesson_intro import lesson_in_preparation, lesson_intro
+import dataclasses
 
-lesson_intro("boucle_entrainement")
-lesson_in_preparation()
+import pandas as pd
+import streamlit as st
+
+from components import url_state
+from components.code_twin import code_twin
+from components.devices import selected_device
+from components.i18n import current_language, t
+from components.lesson_intro import lesson_intro
+from lessons.boucle_entrainement import core, sections
+from lessons.boucle_entrainement.charts import loss_chart
+from lessons.boucle_entrainement.snippets import training_script
+from lessons.optimiseur.core import OptimizerSpec
+
+PAGE_ID = "boucle_entrainement"
+RESULTS_KEY = "boucle_entrainement.results"  # {settings: {run label: TrainResult}}
+LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.05", "0.1", "0.3", "1")
+
+
+def data_controls() -> tuple[str, int, float, int]:
+    columns = st.columns(4)
+    with columns[0]:
+        kind = url_state.selectbox(t("boucle.data.kind"), core.DATASETS, key="donnees", format_func=lambda k: t(f"boucle.data.{k}"))
+    with columns[1]:
+        n = url_state.slider(t("boucle.data.size"), key="n", min_value=40, max_value=400, value=200, step=20)
+    with columns[2]:
+        noise = url_state.slider(t("boucle.data.noise"), key="bruit_d", min_value=0.0, max_value=1.0, value=0.2, step=0.05)
+    with columns[3]:
+        seed = url_state.number_input(t("boucle.data.seed"), key="graine_b", min_value=0, max_value=1000, value=0)
+    return kind, n, noise, seed
+
+
+def model_controls(kind: str) -> core.ModelSpec:
+    columns = st.columns(4)
+    default = 0 if kind == "line" else 1
+    with columns[0]:
+        model_kind = url_state.selectbox(t("boucle.model.kind"), ("linear", "mlp"), key="modele", index=default, format_func=lambda k: t(f"boucle.model.{k}"))
+    if model_kind == "linear":
+        return core.ModelSpec("linear")
+    with columns[1]:
+        layers = url_state.slider(t("boucle.model.layers"), key="couches", min_value=1, max_value=3, value=2)
+    with columns[2]:
+        width = url_state.slider(t("boucle.model.width"), key="largeur", min_value=2, max_value=core.MAX_WIDTH, value=32, step=2)
+    with columns[3]:
+        activation = url_state.selectbox(t("boucle.model.activation"), tuple(core.ACTIVATIONS), key="activation")
+    return core.ModelSpec("mlp", layers, width, activation)
+
+
+def training_controls(classification: bool) -> core.TrainSpec:
+    columns = st.columns(5)
+    with columns[0]:
+        epochs = url_state.slider(t("boucle.train.epochs"), key="epoques", min_value=5, max_value=core.MAX_EPOCHS, value=60, step=5)
+    with columns[1]:
+        batch = url_state.select_slider(t("boucle.train.batch"), ("4", "8", "16", "32", "64", "128"), key="lot", index=2)
+    with columns[2]:
+        losses = ("cross_entropy",) if classification else tuple(core.REGRESSION_LOSSES)
+        loss = url_state.selectbox(t("boucle.train.loss"), losses, key="perte_b", format_func=lambda k: t(f"boucle.loss.{k}"))
+    with columns[3]:
+        kind = url_state.selectbox(t("boucle.train.optimizer"), ("sgd", "momentum", "adam", "rmsprop"), key="optim", index=2, format_func=lambda k: t(f"optimiseur.kind.{k}"))
+    with columns[4]:
+        lr = float(url_state.select_slider("lr", LEARNING_RATES, key="lr_b", index=LEARNING_RATES.index("0.01")))
+    shuffle = url_state.toggle(t("boucle.train.shuffle"), key="melange", value=True)
+    return core.TrainSpec(epochs=epochs, batch_size=int(batch), loss=loss, optimizer=OptimizerSpec(kind, lr=lr), shuffle=shuffle)
+
+
+lesson_intro(PAGE_ID)
+st.header(t("boucle.setup.title"), divider="gray")
+kind, n, noise, seed = data_controls()
+data = core.make_data(kind, n, noise, seed)
+model_spec = model_controls(kind)
+train_spec = dataclasses.replace(training_controls(data.classification), seed=seed)
+bugs = sections.bug_controls()
+if "no_train_eval" in bugs:  # the mistake only shows with dropout, as the lab says
+    model_spec = dataclasses.replace(model_spec, kind="mlp", dropout=0.5)
+buggy_spec = dataclasses.replace(train_spec, bugs=frozenset(bugs))
+sections.model_summary(model_spec, data.classification, seed)
+
+st.header(t("boucle.live.title"), divider="gray")
+device = str(selected_device())
+settings = (kind, n, noise, seed, model_spec, buggy_spec, device)
+stored = st.session_state.setdefault(RESULTS_KEY, {})
+runs = sections.training_runs(bugs)
+left, right = st.columns([1, 4])
+with left:
+    start = st.button(t("boucle.live.train"), type="primary", icon=":material/play_arrow:")
+    st.button(t("boucle.live.stop"), icon=":material/stop:", help=t("boucle.live.stop_help"))
+if start:
+    stored.clear()  # one trained setting at a time per session: memory stays bounded
+    # Partial results are kept as training goes: a click on "stop" interrupts this run.
+    stored[settings] = {}
+    sections.train_live(data, model_spec, train_spec, buggy_spec, runs, device, stored[settings])
+results = stored.get(settings)
+if results is None:
+    st.info(t("boucle.live.not_trained"), icon=":material/school:")
+else:
+    sections.show_results(data, kind, results)
+    sections.bug_explanations(bugs, results)
+
+st.header(t("boucle.twin_title"), divider="gray")
+code_twin(training_script(kind, n, noise, seed, model_spec, buggy_spec, device, current_language()), "entrainement.py")
+
+st.header(t("boucle.quiz_title"), divider="gray")
+sections.quiz_section(data, kind, n, noise, seed, model_spec, train_spec)

@@ -1,0 +1,65 @@
+"""Chart builders of the training-loop lesson: they return Altair charts, never display."""
+
+import altair as alt
+import pandas as pd
+
+RUN_COLOURS = ("#0072B2", "#D55E00")  # Okabe-Ito: correct loop, buggy loop
+
+
+def loss_chart(history: pd.DataFrame, titles: dict[str, str], log_scale: bool = True) -> alt.Chart:
+    """Train and validation loss per epoch; runs by colour, splits by dash."""
+    runs = list(dict.fromkeys(history["run"]))
+    finite = history[history["loss"].map(lambda v: v == v and abs(v) != float("inf") and v > 0)]
+    return (
+        alt.Chart(finite)
+        .mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=20))
+        .encode(
+            x=alt.X("epoch:Q", title=titles["epoch"]),
+            y=alt.Y("loss:Q", title=titles["loss"], scale=alt.Scale(type="log" if log_scale else "linear")),
+            color=alt.Color("run:N", scale=alt.Scale(domain=runs, range=list(RUN_COLOURS[: len(runs)])), legend=alt.Legend(title=None, orient="top")),
+            strokeDash=alt.StrokeDash("split:N", legend=alt.Legend(title=None, orient="top")),
+            tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g")],
+        )
+        .properties(height=300)
+    )
+
+
+def replay_chart(points: pd.DataFrame, snapshots: pd.DataFrame, classification: bool, epochs: list[int], titles: dict[str, str]) -> alt.LayerChart:
+    """The model's predictions at every snapshot, replayed by a slider in the browser."""
+    epoch = alt.param(
+        name="replay_epoch", value=epochs[-1],
+        bind=alt.binding_range(min=epochs[0], max=max(epochs[-1], epochs[0] + 1), step=1, name=titles["replay"]),
+    )
+    # Snapshots need not be evenly spaced (the first and the last): show the latest one
+    # not after the slider's value.
+    latest = f"datum.epoch == {_latest_expression(epochs)}"
+    if classification:
+        field = (
+            alt.Chart(snapshots)
+            .transform_filter(latest)
+            .mark_rect()
+            .encode(
+                x=alt.X("x1:Q", bin=alt.Bin(maxbins=40), title="x₁"),
+                y=alt.Y("x2:Q", bin=alt.Bin(maxbins=40), title="x₂"),
+                color=alt.Color("prediction:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title=titles["probability"]),
+            )
+        )
+        dots = alt.Chart(points).mark_point(filled=True, size=40, stroke="black", strokeWidth=0.5).encode(
+            x="x1:Q", y="x2:Q",
+            shape=alt.Shape("label:N", scale=alt.Scale(domain=[0, 1], range=["circle", "triangle-up"]), legend=alt.Legend(title=titles["class"], orient="top")),
+            color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=["#0072B2", "#E69F00"]), legend=None),
+        )
+        chart = field + dots
+    else:
+        dots = alt.Chart(points).mark_point(filled=True, size=40, color="#555555").encode(x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y"))
+        curve = alt.Chart(snapshots).transform_filter(latest).mark_line(strokeWidth=4, color="#D55E00").encode(x="x:Q", y="prediction:Q")
+        chart = dots + curve
+    return chart.add_params(epoch).properties(height=340, width=460)
+
+
+def _latest_expression(epochs: list[int]) -> str:
+    """A Vega expression: the largest snapshot epoch not after the slider's value."""
+    expression = str(epochs[0])
+    for value in epochs[1:]:
+        expression = f"(replay_epoch >= {value} ? {value} : {expression})"
+    return expression

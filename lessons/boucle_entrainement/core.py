@@ -1,0 +1,258 @@
+"""Training-loop lesson: data, model, loss, optimizer, and the real loop, bugs included.
+
+Pure PyTorch; never imports streamlit. The loop reports every epoch through a
+callback, so the page can draw it live. Data, initial weights and batch order come
+from per-call generators seeded by the learner's seed; only dropout, when a bug-lab
+switch adds it, draws from torch's global generator (nn.Dropout has no generator).
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from lessons.optimiseur.core import OptimizerSpec, make_optimizer
+
+DATASETS = ("line", "sine", "moons")
+ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+REGRESSION_LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
+BUGS = ("no_zero_grad", "zero_grad_after_backward", "no_train_eval", "huge_lr", "no_no_grad", "no_shuffle_sorted")
+TRUE_W, TRUE_B = 2.0, 1.0
+MAX_EPOCHS = 200
+MAX_WIDTH = 64
+GRID_POINTS = 80  # prediction curve (1-D) or 40 x 40 decision map (2-D)
+
+
+# --- Data ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Data:
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+    classification: bool
+
+
+def make_data(kind: str, n: int, noise: float, seed: int) -> Data:
+    """A seeded data set split 80 / 20."""
+    generator = torch.Generator().manual_seed(seed)
+    if kind == "moons":
+        x, y = _moons(n, noise, generator)
+    else:
+        x = torch.rand(n, 1, generator=generator) * 4 - 2
+        clean = TRUE_W * x + TRUE_B if kind == "line" else torch.sin(2 * x) * 2
+        y = clean + noise * torch.randn(n, 1, generator=generator)
+    order = torch.randperm(n, generator=generator)
+    cut = int(0.8 * n)
+    train, val = order[:cut], order[cut:]
+    return Data(x[train], y[train], x[val], y[val], kind == "moons")
+
+
+def sorted_by_target(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The training set in target order: every batch then holds similar examples."""
+    order = torch.argsort(y.reshape(len(y), -1)[:, 0].float(), stable=True)
+    return x[order], y[order]
+
+
+def _moons(n: int, noise: float, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two interleaving half circles, labels 0 and 1."""
+    half = n // 2
+    angles = torch.rand(n, generator=generator) * math.pi
+    upper = torch.stack([torch.cos(angles[:half]), torch.sin(angles[:half])], dim=1)
+    lower = torch.stack([1 - torch.cos(angles[half:]), 0.5 - torch.sin(angles[half:])], dim=1)
+    x = torch.cat([upper, lower]) + noise * torch.randn(n, 2, generator=generator)
+    y = torch.cat([torch.zeros(half, dtype=torch.long), torch.ones(n - half, dtype=torch.long)])
+    return x, y
+
+
+# --- Model -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    kind: str = "linear"  # "linear" or "mlp"
+    hidden_layers: int = 1
+    width: int = 16
+    activation: str = "relu"
+    dropout: float = 0.0
+
+
+def make_model(spec: ModelSpec, classification: bool, seed: int) -> nn.Module:
+    inputs, outputs = (2, 2) if classification else (1, 1)
+    if spec.kind == "linear":
+        model: nn.Module = nn.Linear(inputs, outputs)
+    else:
+        layers: list[nn.Module] = []
+        size = inputs
+        for _ in range(spec.hidden_layers):
+            layers += [nn.Linear(size, min(spec.width, MAX_WIDTH)), ACTIVATIONS[spec.activation]()]
+            if spec.dropout:
+                layers.append(nn.Dropout(spec.dropout))
+            size = min(spec.width, MAX_WIDTH)
+        layers.append(nn.Linear(size, outputs))
+        model = nn.Sequential(*layers)
+    _initialise(model, torch.Generator().manual_seed(seed))
+    return model
+
+
+def _initialise(model: nn.Module, generator: torch.Generator) -> None:
+    """nn.Linear's default initialisation, drawn from a per-call generator."""
+    for layer in model.modules():
+        if isinstance(layer, nn.Linear):
+            nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
+            bound = 1 / math.sqrt(layer.in_features)
+            nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+
+
+def parameter_count(model: nn.Module) -> int:
+    return sum(parameter.numel() for parameter in model.parameters())
+
+
+# --- The loop ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    epochs: int = 60
+    batch_size: int = 16
+    loss: str = "mse"
+    optimizer: OptimizerSpec = OptimizerSpec("sgd", lr=0.05)
+    shuffle: bool = True
+    seed: int = 0
+    bugs: frozenset[str] = frozenset()
+    snapshot_every: int = 5
+
+
+@dataclass(frozen=True)
+class Epoch:
+    epoch: int
+    train_loss: float
+    val_loss: float
+    val_accuracy: float | None  # classification only
+    kept_graph_bytes: int  # bytes autograd saved during validation (0 under no_grad)
+
+
+@dataclass
+class TrainResult:
+    epochs: list[Epoch] = field(default_factory=list)
+    snapshots: list[tuple[int, list[float]]] = field(default_factory=list)  # (epoch, predictions on the grid)
+    model: nn.Module | None = None
+    diverged: bool = False
+
+
+def loss_function(spec: TrainSpec, classification: bool) -> nn.Module:
+    return nn.CrossEntropyLoss() if classification else REGRESSION_LOSSES[spec.loss]()
+
+
+def prediction_grid(data: Data) -> torch.Tensor:
+    """Where snapshots are taken: 80 x values (1-D) or a 40 x 40 grid (2-D)."""
+    if not data.classification:
+        return torch.linspace(-2.2, 2.2, GRID_POINTS).reshape(-1, 1)
+    axis_x, axis_y = torch.linspace(-1.6, 2.6, 40), torch.linspace(-1.2, 1.7, 40)
+    grid_x, grid_y = torch.meshgrid(axis_x, axis_y, indexing="xy")
+    return torch.stack([grid_x.reshape(-1), grid_y.reshape(-1)], dim=1)
+
+
+def train(
+    data: Data,
+    model_spec: ModelSpec,
+    spec: TrainSpec,
+    device: str = "cpu",
+    on_epoch: Callable[[Epoch, TrainResult], bool | None] | None = None,
+) -> TrainResult:
+    """The real loop. `on_epoch` is called after every epoch; returning False stops it."""
+    bugs = spec.bugs
+    model = make_model(model_spec, data.classification, spec.seed).to(device)
+    criterion = loss_function(spec, data.classification)
+    lr = spec.optimizer.lr * (100 if "huge_lr" in bugs else 1)
+    optimizer = make_optimizer(OptimizerSpec(**{**spec.optimizer.__dict__, "lr": lr}), list(model.parameters()))
+    x_train, y_train = data.x_train, data.y_train
+    if "no_shuffle_sorted" in bugs:
+        x_train, y_train = sorted_by_target(x_train, y_train)
+    loader = DataLoader(
+        TensorDataset(x_train, y_train),
+        batch_size=spec.batch_size,
+        shuffle=spec.shuffle and "no_shuffle_sorted" not in bugs,
+        generator=torch.Generator().manual_seed(spec.seed),
+    )
+    x_val, y_val = data.x_val.to(device), data.y_val.to(device)
+    grid = prediction_grid(data).to(device)
+    result = TrainResult(model=model)
+    for epoch in range(1, min(spec.epochs, MAX_EPOCHS) + 1):
+        if "no_train_eval" not in bugs:
+            model.train()
+        total, count = 0.0, 0
+        for x, y in loader:
+            x, y = x.to(device), y.to(device)
+            if "no_zero_grad" not in bugs and "zero_grad_after_backward" not in bugs:
+                optimizer.zero_grad()
+            loss = criterion(model(x), y)
+            loss.backward()
+            if "zero_grad_after_backward" in bugs:
+                optimizer.zero_grad()  # the mistake: the gradients are gone before step()
+            optimizer.step()
+            total += loss.item() * len(x)
+            count += len(x)
+        record = _validate(model, criterion, x_val, y_val, data.classification, epoch, total / count, bugs)
+        result.epochs.append(record)
+        if epoch % spec.snapshot_every == 0 or epoch == 1:
+            result.snapshots.append((epoch, _predict(model, grid, data.classification, bugs)))
+        if not (math.isfinite(record.train_loss) and math.isfinite(record.val_loss)):
+            result.diverged = True
+            break
+        if on_epoch is not None and on_epoch(record, result) is False:
+            break
+    if result.snapshots and result.snapshots[-1][0] != result.epochs[-1].epoch:
+        result.snapshots.append((result.epochs[-1].epoch, _predict(model, grid, data.classification, bugs)))
+    return result
+
+
+def _validate(model, criterion, x_val, y_val, classification, epoch, train_loss, bugs) -> Epoch:
+    if "no_train_eval" not in bugs:
+        model.eval()
+    saved_bytes = [0]
+
+    def count_saved(tensor: torch.Tensor) -> torch.Tensor:
+        saved_bytes[0] += tensor.numel() * tensor.element_size()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(count_saved, lambda tensor: tensor):
+        if "no_no_grad" in bugs:  # the mistake: autograd records the whole validation pass
+            output = model(x_val)
+            loss = criterion(output, y_val)
+        else:
+            with torch.no_grad():
+                output = model(x_val)
+                loss = criterion(output, y_val)
+    accuracy = (output.argmax(dim=1) == y_val).float().mean().item() if classification else None
+    return Epoch(epoch, train_loss, loss.item(), accuracy, saved_bytes[0])
+
+
+def _predict(model: nn.Module, grid: torch.Tensor, classification: bool, bugs: frozenset[str]) -> list[float]:
+    if "no_train_eval" not in bugs:
+        model.eval()
+    with torch.no_grad():
+        output = model(grid)
+    values = torch.softmax(output, dim=1)[:, 1] if classification else output[:, 0]
+    return values.cpu().tolist()
+
+
+def learned_line(model: nn.Module) -> tuple[float, float] | None:
+    """(w, b) of an nn.Linear fitted to the line data, else None."""
+    if isinstance(model, nn.Linear) and model.in_features == 1:
+        return model.weight.item(), model.bias.item()
+    return None
+
+
+def history_frame(result: TrainResult, label: str, names: dict[str, str]) -> pd.DataFrame:
+    rows = []
+    for record in result.epochs:
+        rows.append({"epoch": record.epoch, "loss": record.train_loss, "split": names["train"], "run": label})
+        rows.append({"epoch": record.epoch, "loss": record.val_loss, "split": names["val"], "run": label})
+    return pd.DataFrame(rows)

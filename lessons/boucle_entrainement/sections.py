@@ -1,0 +1,175 @@
+"""Sections of the training-loop page: bug lab, model summary, live training, results, quiz."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from components import url_state
+from components.i18n import t
+from components.quiz import ChoiceQuestion, NumberQuestion, quiz
+from lessons.boucle_entrainement import core
+from lessons.boucle_entrainement.charts import loss_chart, replay_chart
+
+PAGE_ID = "boucle_entrainement"
+CORRECT, BUGGY = "correct", "buggy"
+QUIZ_EPOCHS = 10
+
+
+def bug_controls() -> list[str]:
+    st.subheader(t("boucle.bugs.title"))
+    st.markdown(t("boucle.bugs.intro"))
+    columns = st.columns(3)
+    chosen = []
+    for index, bug in enumerate(core.BUGS):
+        with columns[index % 3]:
+            if url_state.toggle(t(f"boucle.bugs.{bug}"), key=f"bug_{bug}"):
+                chosen.append(bug)
+    return chosen
+
+
+def model_summary(model_spec: core.ModelSpec, classification: bool, seed: int) -> None:
+    model = core.make_model(model_spec, classification, seed)
+    left, right = st.columns([3, 2])
+    with left:
+        st.code(str(model), language="text")
+    with right:
+        st.metric(t("boucle.model.parameters"), core.parameter_count(model))
+
+
+def training_runs(bugs: list[str]) -> list[str]:
+    """The correct loop always; the buggy one beside it when a bug switch is on."""
+    return [CORRECT, BUGGY] if bugs else [CORRECT]
+
+
+def run_names() -> dict[str, str]:
+    return {CORRECT: t("boucle.live.correct"), BUGGY: t("boucle.live.buggy")}
+
+
+def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: dict) -> None:
+    """Train each run, drawing the progress, the loss curves and the fit every few epochs."""
+    progress = st.progress(0.0, text=t("boucle.live.progress", epoch=0, total=train_spec.epochs))
+    chart_slot, fit_slot = st.empty(), st.empty()
+    names = run_names()
+    split_names = {"train": t("boucle.live.train_split"), "val": t("boucle.live.val_split")}
+    refresh = max(1, train_spec.epochs // 15)  # a dozen redraws per run, not one per epoch
+    total = train_spec.epochs * len(runs)
+    for run_index, run in enumerate(runs):
+        spec = buggy_spec if run == BUGGY else train_spec
+
+        def on_epoch(record: core.Epoch, partial: core.TrainResult, run=run, run_index=run_index) -> None:
+            results[run] = partial
+            done = run_index * train_spec.epochs + record.epoch
+            progress.progress(min(done / total, 1.0), text=t("boucle.live.progress", epoch=record.epoch, total=train_spec.epochs))
+            if record.epoch % refresh == 0:
+                history = pd.concat([core.history_frame(results[r], names[r], split_names) for r in results])
+                chart_slot.altair_chart(loss_chart(history, {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")}))
+                fit_slot.caption(t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}"))
+
+        results[run] = core.train(data, model_spec, spec, device, on_epoch)
+    progress.progress(1.0, text=t("boucle.live.done"))
+    chart_slot.empty()
+    fit_slot.empty()
+
+
+def show_results(data: core.Data, kind: str, results: dict) -> None:
+    names = run_names()
+    split_names = {"train": t("boucle.live.train_split"), "val": t("boucle.live.val_split")}
+    history = pd.concat([core.history_frame(results[run], names[run], split_names) for run in results if results[run].epochs])
+    st.altair_chart(
+        loss_chart(history, {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")}),
+        alt=t("boucle.results.chart_alt", runs=", ".join(names[run] for run in results)),
+    )
+    columns = st.columns(len(results) * 2)
+    for index, run in enumerate(results):
+        last = results[run].epochs[-1] if results[run].epochs else None
+        if last is None:
+            continue
+        columns[2 * index].metric(t("boucle.results.train_loss", run=names[run]), f"{last.train_loss:.4g}")
+        value = f"{last.val_loss:.4g}" if last.val_accuracy is None else f"{last.val_loss:.4g} · {last.val_accuracy:.0%}"
+        columns[2 * index + 1].metric(t("boucle.results.val_loss", run=names[run]), value)
+        if results[run].diverged:
+            st.error(t("boucle.results.diverged", run=names[run], epoch=last.epoch), icon=":material/warning:")
+    correct = results.get(CORRECT)
+    if correct is not None and correct.model is not None:
+        line = core.learned_line(correct.model) if kind == "line" else None
+        if line is not None:
+            st.markdown(t("boucle.results.line", w=f"{line[0]:.3f}", b=f"{line[1]:.3f}", true_w=core.TRUE_W, true_b=core.TRUE_B))
+        replay_section(data, correct)
+
+
+def replay_section(data: core.Data, result: core.TrainResult) -> None:
+    st.subheader(t("boucle.replay.title"))
+    st.markdown(t("boucle.replay.intro"))
+    grid = core.prediction_grid(data)
+    rows = []
+    for epoch, predictions in result.snapshots:
+        for point, value in zip(grid.tolist(), predictions):
+            row = {"epoch": epoch, "prediction": value}
+            row.update({"x1": point[0], "x2": point[1]} if data.classification else {"x": point[0]})
+            rows.append(row)
+    if data.classification:
+        points = pd.DataFrame({"x1": data.x_train[:, 0].tolist(), "x2": data.x_train[:, 1].tolist(), "label": data.y_train.tolist()})
+    else:
+        points = pd.DataFrame({"x": data.x_train[:, 0].tolist(), "y": data.y_train[:, 0].tolist()})
+    epochs = [epoch for epoch, _ in result.snapshots]
+    titles = {"replay": t("boucle.replay.slider"), "probability": t("boucle.replay.probability"), "class": t("boucle.replay.class")}
+    st.altair_chart(
+        replay_chart(points, pd.DataFrame(rows), data.classification, epochs, titles),
+        alt=t("boucle.replay.alt", first=epochs[0], last=epochs[-1]),
+    )
+
+
+def bug_explanations(bugs: list[str], results: dict) -> None:
+    for bug in bugs:
+        extra = {}
+        if bug == "no_no_grad" and results.get(BUGGY) and results[BUGGY].epochs:
+            extra["kilobytes"] = f"{results[BUGGY].epochs[-1].kept_graph_bytes / 1024:.1f}"
+        st.info(t(f"boucle.bugs.{bug}_why", **extra), icon=":material/bug_report:")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_outcome_without_zero_grad(kind: str, n: int, noise: float, seed: int, model_spec: core.ModelSpec, spec: core.TrainSpec) -> str:
+    """Train QUIZ_EPOCHS epochs without zero_grad: does the training loss still go down?"""
+    import dataclasses
+
+    data = core.make_data(kind, n, noise, seed)
+    short = dataclasses.replace(spec, epochs=QUIZ_EPOCHS, bugs=frozenset({"no_zero_grad"}))
+    result = core.train(data, model_spec, short)
+    if result.diverged:
+        return "diverges"
+    first, last = result.epochs[0].train_loss, result.epochs[-1].train_loss
+    return "goes_down" if last < 0.9 * first else "stalls"
+
+
+def quiz_section(data: core.Data, kind, n, noise, seed, model_spec, train_spec) -> None:
+    outcome = cached_outcome_without_zero_grad(kind, n, noise, seed, model_spec, train_spec)
+    quiz(
+        PAGE_ID,
+        ChoiceQuestion(
+            "no_zero_grad",
+            t("boucle.quiz.no_zero_grad", epochs=QUIZ_EPOCHS),
+            choices=tuple(t(f"boucle.quiz.outcome_{key}") for key in ("goes_down", "stalls", "diverges")),
+            expected=t(f"boucle.quiz.outcome_{outcome}"),
+            explanation=t("boucle.quiz.no_zero_grad_why", outcome=t(f"boucle.quiz.outcome_{outcome}")),
+        ),
+    )
+    model = core.make_model(model_spec, data.classification, seed)
+    count = core.parameter_count(model)
+    quiz(
+        PAGE_ID,
+        NumberQuestion(
+            "parameters", t("boucle.quiz.parameters"), expected=float(count),
+            explanation=t("boucle.quiz.parameters_why", count=count), tolerance=0.5, relative=0.0,
+        ),
+    )
+    steps = math.ceil(len(data.x_train) / train_spec.batch_size)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(data.x_train, data.y_train), batch_size=train_spec.batch_size)
+    quiz(
+        PAGE_ID,
+        NumberQuestion(
+            "steps", t("boucle.quiz.steps", n=len(data.x_train), batch=train_spec.batch_size), expected=float(len(loader)),
+            explanation=t("boucle.quiz.steps_why", steps=steps, n=len(data.x_train), batch=train_spec.batch_size), tolerance=0.5, relative=0.0,
+        ),
+    )
