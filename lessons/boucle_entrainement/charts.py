@@ -24,8 +24,14 @@ def loss_chart(history: pd.DataFrame, titles: dict[str, str], log_scale: bool = 
     )
 
 
-def replay_chart(points: pd.DataFrame, snapshots: pd.DataFrame, classification: bool, epochs: list[int], titles: dict[str, str]) -> alt.LayerChart:
-    """The model's predictions at every snapshot, replayed by a slider in the browser."""
+def replay_chart(
+    points: pd.DataFrame, snapshots: pd.DataFrame, classification: bool, epochs: list[int], titles: dict[str, str],
+    cell: tuple[float, float] = (0.1, 0.1),
+) -> alt.LayerChart:
+    """The model's predictions at every snapshot, replayed by a slider in the browser.
+
+    `cell` is the spacing of the 2-D prediction grid, so each grid point fills one cell.
+    """
     epoch = alt.param(
         name="replay_epoch", value=epochs[-1],
         bind=alt.binding_range(min=epochs[0], max=max(epochs[-1], epochs[0] + 1), step=1, name=titles["replay"]),
@@ -39,15 +45,16 @@ def replay_chart(points: pd.DataFrame, snapshots: pd.DataFrame, classification: 
             .transform_filter(latest)
             .mark_rect()
             .encode(
-                x=alt.X("x1:Q", bin=alt.Bin(maxbins=40), title="x₁"),
-                y=alt.Y("x2:Q", bin=alt.Bin(maxbins=40), title="x₂"),
+                x=alt.X("x1:Q", bin=alt.Bin(step=cell[0]), title="x₁"),
+                y=alt.Y("x2:Q", bin=alt.Bin(step=cell[1]), title="x₂"),
                 color=alt.Color("prediction:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title=titles["probability"]),
             )
         )
-        dots = alt.Chart(points).mark_point(filled=True, size=40, stroke="black", strokeWidth=0.5).encode(
+        # White circles and black triangles stay visible on both the blue and the orange side.
+        dots = alt.Chart(points).mark_point(filled=True, size=55, stroke="black", strokeWidth=1).encode(
             x="x1:Q", y="x2:Q",
             shape=alt.Shape("label:N", scale=alt.Scale(domain=[0, 1], range=["circle", "triangle-up"]), legend=alt.Legend(title=titles["class"], orient="top")),
-            color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=["#0072B2", "#E69F00"]), legend=None),
+            color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=["#FFFFFF", "#000000"]), legend=None),
         )
         chart = field + dots
     else:

@@ -24,7 +24,12 @@ BUGS = ("no_zero_grad", "zero_grad_after_backward", "no_train_eval", "huge_lr", 
 TRUE_W, TRUE_B = 2.0, 1.0
 MAX_EPOCHS = 200
 MAX_WIDTH = 64
-GRID_POINTS = 80  # prediction curve (1-D) or 40 x 40 decision map (2-D)
+GRID_POINTS = 80  # points of the prediction curve (1-D)
+MAP_SIDE, MAP_X, MAP_Y = 40, (-1.6, 2.6), (-1.2, 1.7)  # the 40 x 40 decision map (2-D)
+
+
+def map_cell() -> tuple[float, float]:
+    return ((MAP_X[1] - MAP_X[0]) / (MAP_SIDE - 1), (MAP_Y[1] - MAP_Y[0]) / (MAP_SIDE - 1))
 
 
 # --- Data ------------------------------------------------------------------------------
@@ -154,7 +159,7 @@ def prediction_grid(data: Data) -> torch.Tensor:
     """Where snapshots are taken: 80 x values (1-D) or a 40 x 40 grid (2-D)."""
     if not data.classification:
         return torch.linspace(-2.2, 2.2, GRID_POINTS).reshape(-1, 1)
-    axis_x, axis_y = torch.linspace(-1.6, 2.6, 40), torch.linspace(-1.2, 1.7, 40)
+    axis_x, axis_y = torch.linspace(*MAP_X, MAP_SIDE), torch.linspace(*MAP_Y, MAP_SIDE)
     grid_x, grid_y = torch.meshgrid(axis_x, axis_y, indexing="xy")
     return torch.stack([grid_x.reshape(-1), grid_y.reshape(-1)], dim=1)
 

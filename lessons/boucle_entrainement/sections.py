@@ -81,14 +81,15 @@ def show_results(data: core.Data, kind: str, results: dict) -> None:
         loss_chart(history, {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")}),
         alt=t("boucle.results.chart_alt", runs=", ".join(names[run] for run in results)),
     )
-    columns = st.columns(len(results) * 2)
-    for index, run in enumerate(results):
+    for run in results:
         last = results[run].epochs[-1] if results[run].epochs else None
         if last is None:
             continue
-        columns[2 * index].metric(t("boucle.results.train_loss", run=names[run]), f"{last.train_loss:.4g}")
-        value = f"{last.val_loss:.4g}" if last.val_accuracy is None else f"{last.val_loss:.4g} · {last.val_accuracy:.0%}"
-        columns[2 * index + 1].metric(t("boucle.results.val_loss", run=names[run]), value)
+        columns = st.columns(3)
+        columns[0].metric(t("boucle.results.train_loss", run=names[run]), f"{last.train_loss:.4g}")
+        columns[1].metric(t("boucle.results.val_loss", run=names[run]), f"{last.val_loss:.4g}")
+        if last.val_accuracy is not None:
+            columns[2].metric(t("boucle.results.accuracy", run=names[run]), f"{last.val_accuracy:.0%}")
         if results[run].diverged:
             st.error(t("boucle.results.diverged", run=names[run], epoch=last.epoch), icon=":material/warning:")
     correct = results.get(CORRECT)
@@ -116,7 +117,7 @@ def replay_section(data: core.Data, result: core.TrainResult) -> None:
     epochs = [epoch for epoch, _ in result.snapshots]
     titles = {"replay": t("boucle.replay.slider"), "probability": t("boucle.replay.probability"), "class": t("boucle.replay.class")}
     st.altair_chart(
-        replay_chart(points, pd.DataFrame(rows), data.classification, epochs, titles),
+        replay_chart(points, pd.DataFrame(rows), data.classification, epochs, titles, core.map_cell()),
         alt=t("boucle.replay.alt", first=epochs[0], last=epochs[-1]),
     )
 

@@ -1,0 +1,121 @@
+"""Training-loop core: the loop learns, each bug lab mistake has its documented effect."""
+
+import pytest
+import torch
+from torch import nn
+
+from lessons.boucle_entrainement import core
+from lessons.optimiseur.core import OptimizerSpec
+
+DEFAULTS = {"line": core.ModelSpec("linear"), "sine": core.ModelSpec("mlp", 2, 32), "moons": core.ModelSpec("mlp", 2, 32)}
+
+
+def spec(**changes) -> core.TrainSpec:
+    values = {"epochs": 40, "optimizer": OptimizerSpec("adam", lr=0.01)}
+    values.update(changes)
+    return core.TrainSpec(**values)
+
+
+@pytest.mark.parametrize("kind", core.DATASETS)
+def test_the_loop_lowers_the_loss_on_every_data_set(kind):
+    data = core.make_data(kind, 200, 0.1 if kind == "moons" else 0.2, 0)
+    result = core.train(data, DEFAULTS[kind], spec(loss="mse"))
+    assert result.epochs[-1].train_loss < 0.5 * result.epochs[0].train_loss
+    assert result.epochs[-1].val_loss < result.epochs[0].val_loss
+    if kind == "moons":
+        assert result.epochs[-1].val_accuracy >= 0.9
+
+
+def test_the_learned_line_approaches_the_true_one():
+    result = core.train(core.make_data("line", 200, 0.2, 0), core.ModelSpec("linear"), spec(epochs=60))
+    w, b = core.learned_line(result.model)
+    assert w == pytest.approx(core.TRUE_W, abs=0.1) and b == pytest.approx(core.TRUE_B, abs=0.1)
+
+
+def test_the_same_seed_gives_the_same_curve_twice():
+    data = core.make_data("sine", 120, 0.3, 7)
+    first = core.train(data, DEFAULTS["sine"], spec(seed=7, epochs=10))
+    again = core.train(core.make_data("sine", 120, 0.3, 7), DEFAULTS["sine"], spec(seed=7, epochs=10))
+    assert [e.train_loss for e in first.epochs] == [e.train_loss for e in again.epochs]
+    other = core.train(data, DEFAULTS["sine"], spec(seed=8, epochs=10))
+    assert [e.train_loss for e in first.epochs] != [e.train_loss for e in other.epochs]
+
+
+def test_the_model_is_printed_and_counted_as_pytorch_does():
+    model = core.make_model(core.ModelSpec("mlp", 2, 8, "tanh"), classification=True, seed=0)
+    assert core.parameter_count(model) == (2 * 8 + 8) + (8 * 8 + 8) + (8 * 2 + 2)
+    assert "Linear(in_features=2, out_features=8, bias=True)" in str(model) and "Tanh()" in str(model)
+
+
+def test_initial_weights_follow_the_seed_not_the_global_generator():
+    torch.manual_seed(123)
+    first = core.make_model(core.ModelSpec("linear"), False, seed=5)
+    torch.manual_seed(999)
+    again = core.make_model(core.ModelSpec("linear"), False, seed=5)
+    assert torch.equal(first.weight, again.weight)
+
+
+def test_without_zero_grad_the_gradients_are_the_sum_over_steps():
+    """With lr = 0 the weights stay put, so p.grad after k steps is the explicit sum."""
+    data = core.make_data("line", 64, 0.2, 0)
+    model = core.make_model(core.ModelSpec("linear"), False, seed=0)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
+    batches = [(data.x_train[i : i + 16], data.y_train[i : i + 16]) for i in range(0, 48, 16)]
+    expected = torch.zeros_like(model.weight)
+    for x, y in batches:
+        loss = nn.MSELoss()(model(x), y)
+        expected += torch.autograd.grad(loss, model.weight, retain_graph=True)[0]
+        loss.backward()  # no zero_grad(): the mistake
+        optimizer.step()
+    assert torch.allclose(model.weight.grad, expected)
+
+
+def test_each_bug_has_its_documented_effect():
+    data = core.make_data("line", 200, 0.2, 0)
+    correct = core.train(data, core.ModelSpec("linear"), spec(optimizer=OptimizerSpec("sgd", lr=0.05)))
+
+    def with_bug(bug, model=core.ModelSpec("linear"), **changes):
+        return core.train(data, model, spec(optimizer=OptimizerSpec("sgd", lr=0.05), bugs=frozenset({bug}), **changes))
+
+    # zero_grad after backward: SGD gets zero gradients, the weights never move.
+    frozen = with_bug("zero_grad_after_backward")
+    assert frozen.epochs[-1].train_loss == pytest.approx(frozen.epochs[0].train_loss)
+    # a huge learning rate diverges, and the loop stops there.
+    assert with_bug("huge_lr").diverged
+    # no zero_grad: the summed gradients overshoot; the loss ends far above the correct loop's.
+    summed = with_bug("no_zero_grad")
+    assert summed.diverged or summed.epochs[-1].train_loss > 10 * correct.epochs[-1].train_loss
+    # validating without no_grad keeps a graph; with it, nothing is saved.
+    assert with_bug("no_no_grad").epochs[-1].kept_graph_bytes > 0
+    assert correct.epochs[-1].kept_graph_bytes == 0
+    # sorted data without shuffling learns worse than the shuffled loop, same seed.
+    moons = core.make_data("moons", 200, 0.1, 0)
+    shuffled = core.train(moons, DEFAULTS["moons"], spec(epochs=15, optimizer=OptimizerSpec("sgd", lr=0.1)))
+    ordered = core.train(moons, DEFAULTS["moons"], spec(epochs=15, optimizer=OptimizerSpec("sgd", lr=0.1), bugs=frozenset({"no_shuffle_sorted"})))
+    assert ordered.epochs[-1].val_loss > shuffled.epochs[-1].val_loss
+
+
+def test_forgetting_eval_leaves_dropout_on_during_validation():
+    data = core.make_data("sine", 120, 0.2, 0)
+    model = core.ModelSpec("mlp", 2, 32, dropout=0.5)
+    torch.manual_seed(0)  # dropout draws from the global generator
+    buggy = core.train(data, model, spec(epochs=5, bugs=frozenset({"no_train_eval"})))
+    torch.manual_seed(0)
+    clean = core.train(data, model, spec(epochs=5))
+    assert buggy.model.training  # never switched to eval mode
+    assert not clean.model.training
+    snapshot = core._predict(buggy.model, core.prediction_grid(data), False, frozenset({"no_train_eval"}))
+    again = core._predict(buggy.model, core.prediction_grid(data), False, frozenset({"no_train_eval"}))
+    assert snapshot != again  # dropout: two predictions of the same points differ
+
+
+def test_the_callback_can_stop_training():
+    seen = []
+    result = core.train(core.make_data("line", 80, 0.2, 0), core.ModelSpec("linear"), spec(), on_epoch=lambda record, partial: seen.append(record.epoch) or record.epoch < 3)
+    assert seen == [1, 2, 3] and len(result.epochs) == 3
+
+
+def test_snapshots_cover_the_first_and_the_last_epoch():
+    result = core.train(core.make_data("moons", 80, 0.1, 0), DEFAULTS["moons"], spec(epochs=12, snapshot_every=5))
+    assert [epoch for epoch, _ in result.snapshots] == [1, 5, 10, 12]
+    assert len(result.snapshots[0][1]) == core.MAP_SIDE**2
