@@ -53,19 +53,21 @@ def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: 
     chart_slot, fit_slot = st.empty(), st.empty()
     names = run_names()
     split_names = {"train": t("boucle.live.train_split"), "val": t("boucle.live.val_split")}
-    refresh = max(1, train_spec.epochs // 15)  # a dozen redraws per run, not one per epoch
+    refresh = max(1, train_spec.epochs // 5)  # five redraws per run: the loop, not the UI, sets the pace
     total = train_spec.epochs * len(runs)
     for run_index, run in enumerate(runs):
         spec = buggy_spec if run == BUGGY else train_spec
 
         def on_epoch(record: core.Epoch, partial: core.TrainResult, run=run, run_index=run_index) -> None:
             results[run] = partial
+            if record.epoch % refresh:
+                return
             done = run_index * train_spec.epochs + record.epoch
             progress.progress(min(done / total, 1.0), text=t("boucle.live.progress", epoch=record.epoch, total=train_spec.epochs))
-            if record.epoch % refresh == 0:
-                history = pd.concat([core.history_frame(results[r], names[r], split_names) for r in results])
-                chart_slot.altair_chart(loss_chart(history, {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")}))
-                fit_slot.caption(t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}"))
+            history = pd.concat([core.history_frame(results[r], names[r], split_names) for r in results])
+            chart = loss_chart(history, {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")})
+            chart_slot.vega_lite_chart(chart.to_dict(validate=False))  # validated once in the tests
+            fit_slot.caption(t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}"))
 
         results[run] = core.train(data, model_spec, spec, device, on_epoch)
     progress.progress(1.0, text=t("boucle.live.done"))

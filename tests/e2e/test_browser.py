@@ -187,3 +187,21 @@ def test_clicking_the_map_sets_the_start(page, app_url):
     expect(start_x).not_to_have_value("-2.50")
     wait_until_idle(page)
     no_exception_on(page)
+
+
+def test_training_runs_live_and_the_replay_scrubs_in_the_browser(page, app_url):
+    page.goto(f"{app_url}/boucle-entrainement?donnees=moons&epoques=30")
+    wait_until_idle(page)
+    page.get_by_role("button", name="Entraîner").click()
+    expect(page.get_by_text("Entraînement terminé")).to_be_visible(timeout=120_000)
+    wait_until_idle(page)
+    expect(page.get_by_text("Précision en validation (boucle correcte)")).to_be_visible()
+    replay = page.get_by_test_id("stVegaLiteChart").last
+    replay.scroll_into_view_if_needed()
+    before = replay.screenshot()
+    replay.get_by_role("slider").fill("1")  # back to the first epoch, in the browser
+    page.wait_for_timeout(300)
+    assert replay.screenshot() != before
+    expect(page.locator(IDLE)).to_have_count(1)
+    no_exception_on(page)
+    screenshot(page, "fr-boucle-entrainement-trained")
