@@ -166,6 +166,8 @@ def test_pausing_and_scrubbing_stay_in_the_browser(page, app_url):
     wait_until_idle(page)
     chart = page.get_by_test_id("stVegaLiteChart").first
     chart.get_by_role("checkbox").uncheck()  # pause
+    page.mouse.move(0, 0)  # no hover effect on the chart
+    page.wait_for_timeout(500)  # let the last frame drawn before the pause settle
     paused = chart.screenshot()
     page.wait_for_timeout(600)
     assert chart.screenshot() == paused
