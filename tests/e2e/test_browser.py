@@ -167,9 +167,13 @@ def test_pausing_and_scrubbing_stay_in_the_browser(page, app_url):
     chart = page.get_by_test_id("stVegaLiteChart").first
     chart.get_by_role("checkbox").uncheck()  # pause
     page.mouse.move(0, 0)  # no hover effect on the chart
-    page.wait_for_timeout(500)  # let the last frame drawn before the pause settle
-    paused = chart.screenshot()
-    page.wait_for_timeout(600)
+    # Paused, the picture settles and stays: two shots 600 ms apart end up equal
+    # (a few tries, for a frame the browser was drawing as the box was unticked).
+    for _ in range(5):
+        paused = chart.screenshot()
+        page.wait_for_timeout(600)
+        if chart.screenshot() == paused:
+            break
     assert chart.screenshot() == paused
     chart.get_by_role("slider").fill("60")  # scrub to step 60
     page.wait_for_timeout(300)
