@@ -67,7 +67,10 @@ def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: 
             history = pd.concat([core.history_frame(results[r], names[r], split_names) for r in results])
             chart = loss_chart(history, {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")})
             chart_slot.vega_lite_chart(chart.to_dict(validate=False))  # validated once in the tests
-            fit_slot.caption(t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}"))
+            with fit_slot.container():
+                st.caption(t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}"))
+                if partial.snapshots:
+                    st.vega_lite_chart(predictions_chart(data, partial.snapshots[-1:]).to_dict(validate=False))
 
         results[run] = core.train(data, model_spec, spec, device, on_epoch)
     progress.progress(1.0, text=t("boucle.live.done"))
@@ -105,9 +108,15 @@ def show_results(data: core.Data, kind: str, results: dict) -> None:
 def replay_section(data: core.Data, result: core.TrainResult) -> None:
     st.subheader(t("boucle.replay.title"))
     st.markdown(t("boucle.replay.intro"))
+    epochs = [epoch for epoch, _ in result.snapshots]
+    st.altair_chart(predictions_chart(data, result.snapshots), alt=t("boucle.replay.alt", first=epochs[0], last=epochs[-1]))
+
+
+def predictions_chart(data: core.Data, snapshots: list[tuple[int, list[float]]]):
+    """The data and the model's predictions at the given snapshots, with a replay slider."""
     grid = core.prediction_grid(data)
     rows = []
-    for epoch, predictions in result.snapshots:
+    for epoch, predictions in snapshots:
         for point, value in zip(grid.tolist(), predictions):
             row = {"epoch": epoch, "prediction": value}
             row.update({"x1": point[0], "x2": point[1]} if data.classification else {"x": point[0]})
@@ -116,12 +125,9 @@ def replay_section(data: core.Data, result: core.TrainResult) -> None:
         points = pd.DataFrame({"x1": data.x_train[:, 0].tolist(), "x2": data.x_train[:, 1].tolist(), "label": data.y_train.tolist()})
     else:
         points = pd.DataFrame({"x": data.x_train[:, 0].tolist(), "y": data.y_train[:, 0].tolist()})
-    epochs = [epoch for epoch, _ in result.snapshots]
+    epochs = [epoch for epoch, _ in snapshots]
     titles = {"replay": t("boucle.replay.slider"), "probability": t("boucle.replay.probability"), "class": t("boucle.replay.class")}
-    st.altair_chart(
-        replay_chart(points, pd.DataFrame(rows), data.classification, epochs, titles, core.map_cell()),
-        alt=t("boucle.replay.alt", first=epochs[0], last=epochs[-1]),
-    )
+    return replay_chart(points, pd.DataFrame(rows), data.classification, epochs, titles, core.map_cell())
 
 
 def bug_explanations(bugs: list[str], results: dict) -> None:
