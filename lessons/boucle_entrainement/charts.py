@@ -6,16 +6,32 @@ import pandas as pd
 RUN_COLOURS = ("#0072B2", "#D55E00")  # Okabe-Ito: correct loop, buggy loop
 
 
-def loss_chart(history: pd.DataFrame, titles: dict[str, str], log_scale: bool = True) -> alt.Chart:
+def drawable_losses(history: pd.DataFrame) -> pd.DataFrame:
+    """The rows a log scale can draw: finite, positive losses."""
+    return history[history["loss"].map(lambda v: v == v and abs(v) != float("inf") and v > 0)]
+
+
+def loss_chart(history: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:
     """Train and validation loss per epoch; runs by colour, splits by dash."""
-    runs = list(dict.fromkeys(history["run"]))
-    finite = history[history["loss"].map(lambda v: v == v and abs(v) != float("inf") and v > 0)]
+    return _loss_chart(drawable_losses(history), list(dict.fromkeys(history["run"])), titles)
+
+
+def live_loss_template(runs: list[str], titles: dict[str, str]) -> dict:
+    """The loss chart as a Vega-Lite dict reading the named dataset "history".
+
+    Built once per training run; each live redraw only swaps the data in
+    (spec["datasets"]["history"] = the frame), with no Altair work per redraw.
+    """
+    return _loss_chart(alt.NamedData(name="history"), runs, titles).to_dict(validate=False)
+
+
+def _loss_chart(source, runs: list[str], titles: dict[str, str]) -> alt.Chart:
     return (
-        alt.Chart(finite)
+        alt.Chart(source)
         .mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=20))
         .encode(
             x=alt.X("epoch:Q", title=titles["epoch"]),
-            y=alt.Y("loss:Q", title=titles["loss"], scale=alt.Scale(type="log" if log_scale else "linear")),
+            y=alt.Y("loss:Q", title=titles["loss"], scale=alt.Scale(type="log")),
             color=alt.Color("run:N", scale=alt.Scale(domain=runs, range=list(RUN_COLOURS[: len(runs)])), legend=alt.Legend(title=None, orient="top")),
             strokeDash=alt.StrokeDash("split:N", legend=alt.Legend(title=None, orient="top")),
             tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g")],
@@ -62,6 +78,33 @@ def replay_chart(
         curve = alt.Chart(snapshots).transform_filter(latest).mark_line(strokeWidth=4, color="#D55E00").encode(x="x:Q", y="prediction:Q")
         chart = dots + curve
     return chart.add_params(epoch).properties(height=340, width=460)
+
+
+def live_predictions_template(classification: bool, titles: dict[str, str], cell: tuple[float, float]) -> dict:
+    """The current predictions as a Vega-Lite dict reading the named dataset "live":
+    rows of kind "data" (the training points) and "model" (the predictions)."""
+    source = alt.NamedData(name="live")
+    if classification:
+        field = alt.Chart(source).transform_filter("datum.kind == 'model'").mark_rect().encode(
+            x=alt.X("x1:Q", bin=alt.Bin(step=cell[0]), title="x₁"),
+            y=alt.Y("x2:Q", bin=alt.Bin(step=cell[1]), title="x₂"),
+            color=alt.Color("prediction:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title=titles["probability"]),
+        )
+        dots = alt.Chart(source).transform_filter("datum.kind == 'data'").mark_point(filled=True, size=55, stroke="black", strokeWidth=1).encode(
+            x="x1:Q", y="x2:Q",
+            shape=alt.Shape("label:N", scale=alt.Scale(domain=[0, 1], range=["circle", "triangle-up"]), legend=None),
+            color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=["#FFFFFF", "#000000"]), legend=None),
+        )
+        chart = field + dots
+    else:
+        dots = alt.Chart(source).transform_filter("datum.kind == 'data'").mark_point(filled=True, size=40, color="#555555").encode(
+            x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y")
+        )
+        curve = alt.Chart(source).transform_filter("datum.kind == 'model'").mark_line(strokeWidth=4, color="#D55E00").encode(
+            x="x:Q", y="prediction:Q"
+        )
+        chart = dots + curve
+    return chart.properties(height=300, width=420).to_dict(validate=False)
 
 
 def _latest_expression(epochs: list[int]) -> str:

@@ -10,7 +10,13 @@ from components import url_state
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
 from lessons.boucle_entrainement import core
-from lessons.boucle_entrainement.charts import loss_chart, replay_chart
+from lessons.boucle_entrainement.charts import (
+    drawable_losses,
+    live_loss_template,
+    live_predictions_template,
+    loss_chart,
+    replay_chart,
+)
 
 PAGE_ID = "boucle_entrainement"
 CORRECT, BUGGY = "correct", "buggy"
@@ -48,11 +54,18 @@ def run_names() -> dict[str, str]:
 
 
 def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: dict) -> None:
-    """Train each run, drawing the progress, the loss curves and the fit every few epochs."""
+    """Train each run, drawing the progress, the loss curves and the fit every few epochs.
+
+    The two live charts are Vega-Lite dicts built once; a redraw only swaps their data.
+    """
     progress = st.progress(0.0, text=t("boucle.live.progress", epoch=0, total=train_spec.epochs))
-    chart_slot, fit_slot = st.empty(), st.empty()
+    chart_slot, caption_slot, fit_slot = st.empty(), st.empty(), st.empty()
     names = run_names()
     split_names = {"train": t("boucle.live.train_split"), "val": t("boucle.live.val_split")}
+    loss_template = live_loss_template([names[run] for run in runs], {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")})
+    titles = {"probability": t("boucle.replay.probability")}
+    fit_template = live_predictions_template(data.classification, titles, core.map_cell())
+    data_rows = prediction_rows(data, None)
     refresh = max(1, train_spec.epochs // 5)  # five redraws per run: the loop, not the UI, sets the pace
     total = train_spec.epochs * len(runs)
     for run_index, run in enumerate(runs):
@@ -65,17 +78,28 @@ def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: 
             done = run_index * train_spec.epochs + record.epoch
             progress.progress(min(done / total, 1.0), text=t("boucle.live.progress", epoch=record.epoch, total=train_spec.epochs))
             history = pd.concat([core.history_frame(results[r], names[r], split_names) for r in results])
-            chart = loss_chart(history, {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")})
-            chart_slot.vega_lite_chart(chart.to_dict(validate=False))  # validated once in the tests
-            with fit_slot.container():
-                st.caption(t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}"))
-                if partial.snapshots:
-                    st.vega_lite_chart(predictions_chart(data, partial.snapshots[-1:]).to_dict(validate=False))
+            chart_slot.vega_lite_chart({**loss_template, "datasets": {"history": drawable_losses(history)}})
+            caption_slot.caption(t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}"))
+            if partial.snapshots:
+                model_rows = prediction_rows(data, partial.snapshots[-1][1])
+                fit_slot.vega_lite_chart({**fit_template, "datasets": {"live": pd.concat([data_rows, model_rows])}})
 
         results[run] = core.train(data, model_spec, spec, device, on_epoch)
     progress.progress(1.0, text=t("boucle.live.done"))
-    chart_slot.empty()
-    fit_slot.empty()
+    for slot in (chart_slot, caption_slot, fit_slot):
+        slot.empty()
+
+
+def prediction_rows(data: core.Data, predictions: list[float] | None) -> pd.DataFrame:
+    """Rows for the live predictions chart: the training points, or the model on its grid."""
+    if predictions is None:
+        if data.classification:
+            return pd.DataFrame({"kind": "data", "x1": data.x_train[:, 0].tolist(), "x2": data.x_train[:, 1].tolist(), "label": data.y_train.tolist()})
+        return pd.DataFrame({"kind": "data", "x": data.x_train[:, 0].tolist(), "y": data.y_train[:, 0].tolist()})
+    grid = core.prediction_grid(data)
+    if data.classification:
+        return pd.DataFrame({"kind": "model", "x1": grid[:, 0].tolist(), "x2": grid[:, 1].tolist(), "prediction": predictions})
+    return pd.DataFrame({"kind": "model", "x": grid[:, 0].tolist(), "prediction": predictions})
 
 
 def show_results(data: core.Data, kind: str, results: dict) -> None:

@@ -119,3 +119,17 @@ def test_snapshots_cover_the_first_and_the_last_epoch():
     result = core.train(core.make_data("moons", 80, 0.1, 0), DEFAULTS["moons"], spec(epochs=12, snapshot_every=5))
     assert [epoch for epoch, _ in result.snapshots] == [1, 5, 10, 12]
     assert len(result.snapshots[0][1]) == core.MAP_SIDE**2
+
+
+def test_live_templates_read_named_datasets_and_validate_once_filled():
+    import altair as alt
+
+    from lessons.boucle_entrainement.charts import live_loss_template, live_predictions_template
+
+    loss = live_loss_template(["correct"], {"epoch": "epoch", "loss": "loss"})
+    assert loss["data"] == {"name": "history"} and "datasets" not in loss
+    fit = live_predictions_template(True, {"probability": "p"}, core.map_cell())
+    layers_data = [layer.get("data", fit.get("data")) for layer in fit["layer"]]
+    assert layers_data == [{"name": "live"}] * len(fit["layer"]) and "datasets" not in fit
+    filled = {**loss, "datasets": {"history": [{"epoch": 1, "loss": 0.5, "split": "train", "run": "correct"}]}}
+    alt.Chart.from_dict(filled)  # a valid Vega-Lite spec once its data is in
