@@ -5,6 +5,10 @@ regression) the fitted line are layers of one chart, each placed in its own stri
 with explicit pixel ranges. A timer selection drives the clock; two bound
 parameters, `playing` (a checkbox) and `scrub` (a slider), pause and scrub it.
 Every frame is drawn by the browser: the server sends the spec once.
+
+The chart reads named datasets (grid, paths, clock, minima, fit_points, fit_lines):
+its spec depends only on the settings' structure, so the page builds it once and
+fills in the data of each new trajectory (`chart_datasets`).
 """
 
 import altair as alt
@@ -22,21 +26,19 @@ def current_step_expression(steps: int, ms_per_step: int) -> str:
 
 
 def animated_chart(
-    grid: pd.DataFrame,
-    paths: pd.DataFrame,
-    minima: list[tuple[float, float]],
+    order: list[str],
     ranges: tuple[tuple[float, float], tuple[float, float]],
     grid_step: tuple[float, float],
     log_scale: bool,
     steps: int,
     ms_per_step: int,
     labels: dict[str, str],
-    fit: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    with_fit: bool = False,
 ) -> alt.LayerChart:
-    """`paths`: label, step, x, y, loss, last (the label's final step), colour order as given.
+    """The chart's structure; `order` lists the optimizers' labels, in colour order.
 
-    `fit`, for the regression surface: (the data points, the fitted lines with label,
-    step, px, py) drawn in a third strip.
+    Data comes from `chart_datasets`: paths rows are label, step, x, y, loss, last (the
+    label's final step) and stopped; `with_fit` adds the regression strip.
     """
     current = current_step_expression(steps, ms_per_step)
     playing = alt.param(name="playing", value=True, bind=alt.binding_checkbox(name=labels["play"]))
@@ -47,13 +49,12 @@ def animated_chart(
     (x_low, x_high), (y_low, y_high) = ranges
     map_x = alt.Scale(domain=[x_low, x_high], range=[0, MAP_PX], nice=False, zero=False)
     map_y = alt.Scale(domain=[y_low, y_high], range=[HEIGHT_PX, 0], nice=False, zero=False)
-    order = list(dict.fromkeys(paths["label"]))
+    palette = alt.Scale(domain=order, range=list(OPTIMIZER_COLOURS[: len(order)]))
     colour = alt.Color(
-        "label:N",
-        scale=alt.Scale(domain=order, range=list(OPTIMIZER_COLOURS[: len(order)])),
-        legend=alt.Legend(title=None, orient="top", labelFontSize=14, symbolStrokeWidth=4),
+        "label:N", scale=palette, legend=alt.Legend(title=None, orient="top", labelFontSize=14, symbolStrokeWidth=4)
     )
-    quiet_colour = alt.Color("label:N", scale=alt.Scale(domain=order, range=list(OPTIMIZER_COLOURS[: len(order)])), legend=None)
+    quiet_colour = alt.Color("label:N", scale=palette, legend=None)
+    grid, paths = alt.NamedData(name="grid"), alt.NamedData(name="paths")
 
     surface_cells = (
         alt.Chart(grid)
@@ -75,14 +76,14 @@ def animated_chart(
         .add_params(start_click)
     )
     clock = (
-        alt.Chart(pd.DataFrame({"step": range(steps + 1)}))
+        alt.Chart(alt.NamedData(name="clock"))
         .mark_point(opacity=0)
         .encode(time=alt.Time("step:O", scale=alt.Scale(range=[0, (steps + 1) * ms_per_step])))
         .add_params(timer)
         .transform_filter(timer)
     )
     targets = (
-        alt.Chart(pd.DataFrame({"x": [m[0] for m in minima], "y": [m[1] for m in minima]}))
+        alt.Chart(alt.NamedData(name="minima"))
         .mark_point(shape="cross", size=240, filled=True, color="white", stroke="black", strokeWidth=1)
         .encode(x=alt.X("x:Q", scale=map_x, axis=None), y=alt.Y("y:Q", scale=map_y, axis=None))
     )
@@ -105,9 +106,10 @@ def animated_chart(
     )
     side_x = alt.Scale(domain=[0, steps], range=[MAP_PX + GAP_PX, MAP_PX + GAP_PX + SIDE_PX])
     loss_y = alt.Scale(type="log" if log_scale else "linear", range=[HEIGHT_PX, 0])
+    drawable = f"datum.step <= {current}" + (" && datum.loss > 0" if log_scale else "")
     loss_curves = (
-        alt.Chart(paths[paths["loss"] > 0] if log_scale else paths)
-        .transform_filter(f"datum.step <= {current}")
+        alt.Chart(paths)
+        .transform_filter(drawable)
         .mark_line(strokeWidth=3)
         .encode(
             x=alt.X("step:Q", scale=side_x, axis=alt.Axis(title=labels["step"], orient="bottom")),
@@ -116,9 +118,9 @@ def animated_chart(
         )
     )
     layers = [surface_cells, click_targets, clock, targets, lines, heads, loss_curves]
-    if fit is not None:
-        layers += _fit_layers(*fit, current, quiet_colour, labels)
-    width = MAP_PX + GAP_PX + SIDE_PX + (GAP_PX + SIDE_PX if fit is not None else 0)
+    if with_fit:
+        layers += _fit_layers(current, quiet_colour, labels)
+    width = MAP_PX + GAP_PX + SIDE_PX + (GAP_PX + SIDE_PX if with_fit else 0)
     return (
         alt.layer(*layers)
         .resolve_scale(x="independent", y="independent")
@@ -127,13 +129,32 @@ def animated_chart(
     )
 
 
-def _fit_layers(points: pd.DataFrame, lines: pd.DataFrame, current: str, colour: alt.Color, labels: dict[str, str]) -> list[alt.Chart]:
+def chart_datasets(
+    grid: pd.DataFrame,
+    paths: pd.DataFrame,
+    minima: list[tuple[float, float]],
+    steps: int,
+    fit: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The named datasets `animated_chart` reads."""
+    datasets = {
+        "grid": grid,
+        "paths": paths,
+        "clock": pd.DataFrame({"step": range(steps + 1)}),
+        "minima": pd.DataFrame({"x": [m[0] for m in minima], "y": [m[1] for m in minima]}),
+    }
+    if fit is not None:
+        datasets["fit_points"], datasets["fit_lines"] = fit
+    return datasets
+
+
+def _fit_layers(current: str, colour: alt.Color, labels: dict[str, str]) -> list[alt.Chart]:
     """The regression strip: the data and each optimizer's line w·x + b at the current step."""
     left = MAP_PX + 2 * GAP_PX + SIDE_PX
     fit_x = alt.Scale(domain=[-2.4, 2.4], range=[left, left + SIDE_PX], nice=False)
     fit_y = alt.Scale(domain=[-6, 8], range=[HEIGHT_PX, 0], nice=False)
     dots = (
-        alt.Chart(points)
+        alt.Chart(alt.NamedData(name="fit_points"))
         .mark_point(filled=True, size=70, color="#000000")
         .encode(
             x=alt.X("x:Q", scale=fit_x, axis=alt.Axis(title=labels["data_x"], orient="bottom")),
@@ -141,7 +162,7 @@ def _fit_layers(points: pd.DataFrame, lines: pd.DataFrame, current: str, colour:
         )
     )
     fitted = (
-        alt.Chart(lines)
+        alt.Chart(alt.NamedData(name="fit_lines"))
         .transform_filter(f"datum.step == min({current}, datum.last)")
         .mark_line(strokeWidth=3, clip=True)
         .encode(x=alt.X("px:Q", scale=fit_x, axis=None), y=alt.Y("py:Q", scale=fit_y, axis=None), color=colour, detail="label:N")

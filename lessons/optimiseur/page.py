@@ -8,7 +8,7 @@ from components.code_twin import code_twin
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from lessons.optimiseur import core, sections
-from lessons.optimiseur.charts import SPEEDS_MS, animated_chart
+from lessons.optimiseur.charts import SPEEDS_MS, animated_chart, chart_datasets
 from lessons.optimiseur.snippets import optimizer_script
 
 PAGE_ID = "optimiseur"
@@ -99,14 +99,9 @@ def fit_frames(labels: list[str], results: tuple[core.Trajectory, ...]) -> tuple
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_chart_spec(name: str, condition: float, specs: tuple, start: tuple, steps: int, speed: str, lang: str) -> dict:
-    """The animated chart as a Vega-Lite dict, built once per setting (and language).
-
-    Building the Altair chart and serialising a few thousand rows costs about as much as
-    the optimisation itself, so a rerun that changes nothing here pays neither.
-    """
-    results = cached_trajectories(name, condition, specs, start, steps)
-    labels = [spec.label for spec in specs]
+def cached_chart_template(name: str, condition: float, labels: tuple[str, ...], steps: int, speed: str, lang: str) -> dict:
+    """The animated chart's Vega-Lite dict without its data: it depends only on the
+    settings' structure, so most reruns reuse it and only swap the datasets."""
     chosen = core.surface(name, condition)
     grid_step = (
         (chosen.x_range[1] - chosen.x_range[0]) / (core.GRID_STEPS - 1),
@@ -118,11 +113,23 @@ def cached_chart_spec(name: str, condition: float, specs: tuple, start: tuple, s
         "data_x": "x", "data_y": "y",
     }
     chart = animated_chart(
-        cached_grid(name, condition), paths_frame(labels, results, chosen), list(chosen.minima),
-        (chosen.x_range, chosen.y_range), grid_step, chosen.log_colour, steps, SPEEDS_MS[speed], chart_labels,
-        fit=fit_frames(labels, results) if name == "regression" else None,
+        list(labels), (chosen.x_range, chosen.y_range), grid_step, chosen.log_colour, steps, SPEEDS_MS[speed],
+        chart_labels, with_fit=name == "regression",
     )
-    return chart.to_dict(validate=False)  # the builder's output is checked once, in the unit tests
+    return chart.to_dict(validate=False)  # the builder's output is validated in the unit tests
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_chart_spec(name: str, condition: float, specs: tuple, start: tuple, steps: int, speed: str, lang: str) -> dict:
+    """The template filled with this setting's data (grid, trajectories, minima, line)."""
+    results = cached_trajectories(name, condition, specs, start, steps)
+    labels = tuple(spec.label for spec in specs)
+    chosen = core.surface(name, condition)
+    datasets = chart_datasets(
+        cached_grid(name, condition), paths_frame(list(labels), results, chosen), list(chosen.minima), steps,
+        fit=fit_frames(list(labels), results) if name == "regression" else None,
+    )
+    return {**cached_chart_template(name, condition, labels, steps, speed, lang), "datasets": datasets}
 
 
 lesson_intro(PAGE_ID)

@@ -5,19 +5,33 @@ import json
 import pandas as pd
 
 from lessons.optimiseur import core
-from lessons.optimiseur.charts import animated_chart, current_step_expression
+import altair as alt
+
+from lessons.optimiseur.charts import animated_chart, chart_datasets, current_step_expression
 
 LABELS = {key: key for key in ("play", "scrub", "x", "y", "step", "loss", "data_x", "data_y")}
 
 
 def build(name: str, fit: bool = False):
-    result = core.trajectory(name, 10.0, core.OptimizerSpec("adam", lr=0.1), core.surface(name).start, 20)
+    chosen = core.surface(name)
+    return animated_chart(["adam"], (chosen.x_range, chosen.y_range), (0.6, 0.4), chosen.log_colour, 20, 30, LABELS, with_fit=fit)
+
+
+def test_the_filled_chart_is_valid_vega_lite():
+    result = core.trajectory("rosenbrock", 10.0, core.OptimizerSpec("adam", lr=0.1), (-1.5, 2.5), 20)
     paths = pd.DataFrame(
         [{"label": "adam", "step": s, "x": x, "y": y, "loss": l, "last": 20, "stopped": False} for s, ((x, y), l) in enumerate(zip(result.points, result.losses))]
     )
-    chosen = core.surface(name)
-    fit_frames = (pd.DataFrame({"x": [0.0], "y": [1.0]}), pd.DataFrame({"label": ["adam"], "step": [0], "last": [20], "px": [0.0], "py": [1.0]})) if fit else None
-    return animated_chart(core.surface_grid(name, 10.0, 11), paths, list(chosen.minima), (chosen.x_range, chosen.y_range), (0.6, 0.4), chosen.log_colour, 20, 30, LABELS, fit=fit_frames)
+    datasets = chart_datasets(core.surface_grid("rosenbrock", 10.0, 11), paths, [(1.0, 1.0)], 20)
+    spec = build("rosenbrock").to_dict()
+    names = {entry["name"] for entry in _named_data(spec)}
+    assert names == set(datasets) == {"grid", "paths", "clock", "minima"}
+    filled = {**spec, "datasets": {key: frame.to_dict("records") for key, frame in datasets.items()}}
+    alt.LayerChart.from_dict(filled)  # validates
+
+
+def _named_data(spec: dict) -> list[dict]:
+    return [layer["data"] for layer in spec["layer"] if "data" in layer]
 
 
 def test_the_chart_validates_and_binds_play_and_scrub():
