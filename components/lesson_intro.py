@@ -10,8 +10,3 @@ def lesson_intro(page_id: str) -> None:
     st.title(t(f"{page_id}.title"))
     st.success(t(f"{page_id}.objective"), icon=":material/flag:")
     st.markdown(t(f"{page_id}.intro"))
-
-
-def lesson_in_preparation() -> None:
-    """Said plainly on lessons whose interactive part has not shipped yet."""
-    st.info(t("lesson.in_preparation"), icon=":material/construction:")
