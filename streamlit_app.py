@@ -5,7 +5,7 @@ import streamlit as st
 from components import url_state
 from components.devices import device_controls
 from components.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, t
-from components.projector import projector_controls
+from components.projector import PROJECTOR_KEY, apply_projector_style, projector_controls
 from components.torch_setup import configure_torch
 from lessons.catalog import HOME, OBJECTIVES, Lesson
 
@@ -21,11 +21,13 @@ with st.sidebar:
         horizontal=True,
     )
 
-# After the language is known, so the browser tab's title is translated too.
+# After the language is known, so the browser tab's title is translated too. A link
+# opened in projector mode (?projecteur=1) starts with the sidebar folded away.
 st.set_page_config(
     page_title=t("app.page_title"),
     page_icon="🔥",  # an emoji: a material icon is fetched from Google at every load
     layout="wide",
+    initial_sidebar_state="collapsed" if st.query_params.get(PROJECTOR_KEY) in ("1", "true") else "auto",
 )
 
 
@@ -51,6 +53,7 @@ with st.sidebar:
     device_controls()
     projector_controls()
 
+apply_projector_style()
 notices = st.container()
 current_page.run()
 with notices:

@@ -1,4 +1,9 @@
-"""Projector mode: the shared on/off state, in the sidebar and in the URL (?projecteur=true)."""
+"""Projector mode: big, high-contrast pages for a class (sidebar toggle, ?projecteur=1).
+
+The style is one static stylesheet, applied to every page by the router: no user
+text ever reaches it. Charts are scaled as a whole, so their lines, points and
+labels grow together without touching any chart builder.
+"""
 
 import streamlit as st
 
@@ -14,3 +19,31 @@ def projector_controls() -> bool:
 
 def projector_mode() -> bool:
     return bool(st.session_state.get(PROJECTOR_KEY, False))
+
+
+PROJECTOR_CSS = """
+<style>
+/* Readable from the back of a room on a 1280 x 720 projector. */
+[data-testid="stMain"] { font-size: 1.3rem; color: #000000; }
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.3rem; line-height: 1.45; color: #000000; }
+[data-testid="stMain"] h1 { font-size: 3.1rem; }
+[data-testid="stMain"] h2 { font-size: 2.3rem; }
+[data-testid="stMain"] h3 { font-size: 1.8rem; }
+[data-testid="stMain"] code { font-size: 1.15rem; }
+[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 3rem; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.1rem; color: #1f1f1f; }
+[data-testid="stMain"] .block-container { padding-top: 4rem; max-width: 100%; }
+[data-testid="stMain"] [data-baseweb="select"] div, [data-testid="stMain"] input,
+[data-testid="stMain"] textarea, [data-testid="stMain"] button p { font-size: 1.2rem; }
+/* Charts scaled as a whole: thicker lines, bigger points and labels together. */
+[data-testid="stMain"] [data-testid="stVegaLiteChart"],
+[data-testid="stMain"] [data-testid="stGraphVizChart"] { zoom: 1.3; }
+</style>
+"""
+
+
+def apply_projector_style() -> None:
+    """Called by the router on every page, before the page draws."""
+    if projector_mode():
+        st.html(PROJECTOR_CSS)

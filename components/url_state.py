@@ -48,8 +48,11 @@ def choice_notice(name: str, raw: str, options: Sequence[str], default: str) -> 
     return UrlNotice("url.invalid_choice", _values(name, raw, default, choices=shown))
 
 
+SHORT_BOOLEANS = {"1": True, "0": False}  # ?projecteur=1 reads better in a shared link
+
+
 def bool_notice(name: str, raw: str, default: bool) -> UrlNotice | None:
-    if raw.strip().lower() in ("true", "false"):
+    if raw.strip().lower() in ("true", "false") or raw.strip() in SHORT_BOOLEANS:
         return None
     return UrlNotice("url.invalid_bool", _values(name, raw, str(default).lower()))
 
@@ -120,7 +123,13 @@ def _choice(widget, label: str, options: Sequence[str], key: str, index: int, **
 
 
 def toggle(label: str, *, key: str, value: bool = False, **kwargs) -> bool:
+    """A bound toggle; the URL may also say 1 or 0, which Streamlit's binding ignores."""
     _check(key, lambda raw: bool_notice(key, raw, value))
+    raw = (st.query_params.get(key) or "").strip()
+    if raw in SHORT_BOOLEANS and key not in st.session_state:
+        st.session_state[key] = SHORT_BOOLEANS[raw]
+    if key in st.session_state:  # set from the URL or by the page: no default as well
+        return st.toggle(label, key=key, bind="query-params", **kwargs)
     return st.toggle(label, value=value, key=key, bind="query-params", **kwargs)
 
 

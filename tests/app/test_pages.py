@@ -62,3 +62,22 @@ def test_the_projector_toggle_is_shared_state_kept_across_pages(open_app):
     app.switch_page("lessons/tenseurs/page.py").run()
     assert app.toggle(key="projecteur").value is True
     assert app.session_state["projecteur"] is True
+
+
+@pytest.mark.parametrize("lesson", ALL_LESSONS, ids=lambda lesson: lesson.page_id)
+@pytest.mark.parametrize("raw", ["1", "true"])
+def test_projector_mode_is_reachable_by_url_on_every_page(open_app, lesson, raw):
+    app = open_app(page=lesson.script, projecteur=raw)
+    assert app.toggle(key="projecteur").value is True
+    assert not app.warning and not app.exception
+    styles = [element for element in app.get("html") if "stVegaLiteChart" in element.proto.body]
+    assert len(styles) == 1  # the projector stylesheet, once
+
+
+def test_projector_mode_survives_reruns_and_page_changes(open_app):
+    app = open_app(projecteur="1")
+    app.switch_page("lessons/optimiseur/page.py").run()
+    app.run()
+    assert app.toggle(key="projecteur").value is True
+    app.toggle(key="projecteur").set_value(False).run()
+    assert not [element for element in app.get("html") if "stVegaLiteChart" in element.proto.body]

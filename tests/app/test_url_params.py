@@ -33,7 +33,7 @@ def test_an_unknown_language_falls_back_to_french_with_a_notice(open_app):
         ({"x": "99"}, "x"),
         ({"x": "nan"}, "x"),
         ({"f": "__import__('os').system('touch PWNED')"}, "f"),
-        ({"projecteur": "1"}, "projecteur"),
+        ({"projecteur": "oui"}, "projecteur"),
         ({"device": "tpu"}, "device"),
     ],
 )

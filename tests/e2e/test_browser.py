@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from components.i18n import LANGUAGES, translate
 from lessons.catalog import ALL_LESSONS, HOME
 
-from .conftest import IDLE, screenshot, wait_until_idle
+from .conftest import IDLE, SCREENSHOTS, screenshot, wait_until_idle
 
 
 def title_of(lesson, lang: str) -> str:
@@ -211,3 +211,17 @@ def test_training_runs_live_and_the_replay_scrubs_in_the_browser(page, app_url):
     expect(page.locator(IDLE)).to_have_count(1)
     no_exception_on(page)
     screenshot(page, "fr-boucle-entrainement-trained")
+
+
+def test_every_page_in_projector_mode_at_1280_by_720(page, app_url):
+    """Screenshots for the teacher's check: big text, sidebar folded, charts scaled."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    for lesson in ALL_LESSONS:
+        page.goto(f"{app_url}/{lesson.url_path}?projecteur=1")
+        wait_until_idle(page)
+        expect(page.locator("h1").first).to_contain_text(title_of(lesson, "fr"))
+        expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+        size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-testid=stMain] p')).fontSize)")
+        assert size >= 20, f"{lesson.url_path}: body text is {size}px"
+        no_exception_on(page)
+        page.screenshot(path=SCREENSHOTS / f"projecteur-fr-{lesson.url_path}.png")

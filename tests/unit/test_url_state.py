@@ -34,12 +34,12 @@ def test_choices_must_match_exactly():
         assert notice is not None and notice.values["choices"] == "fr, en"
 
 
-@pytest.mark.parametrize("raw", ["true", "false", "True", "FALSE"])
+@pytest.mark.parametrize("raw", ["true", "false", "True", "FALSE", "1", "0"])
 def test_booleans_accept_true_and_false(raw):
     assert bool_notice("projecteur", raw, False) is None
 
 
-@pytest.mark.parametrize("raw", ["1", "yes", "oui", ""])
+@pytest.mark.parametrize("raw", ["2", "yes", "oui", ""])
 def test_other_booleans_get_a_notice(raw):
     assert bool_notice("projecteur", raw, False).values["default"] == "false"
 
