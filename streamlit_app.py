@@ -6,6 +6,7 @@ from components import url_state
 from components.devices import device_controls
 from components.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, t
 from components.projector import PROJECTOR_KEY, apply_projector_style, projector_controls
+from components.share import share_controls
 from components.torch_setup import configure_torch
 from lessons.catalog import HOME, OBJECTIVES, Lesson
 
@@ -58,3 +59,5 @@ notices = st.container()
 current_page.run()
 with notices:
     url_state.show_notices()
+with st.sidebar:  # after the page ran: the link holds every value it set
+    share_controls(current_page.url_path)

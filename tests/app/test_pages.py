@@ -81,3 +81,10 @@ def test_projector_mode_survives_reruns_and_page_changes(open_app):
     assert app.toggle(key="projecteur").value is True
     app.toggle(key="projecteur").set_value(False).run()
     assert not [element for element in app.get("html") if "stVegaLiteChart" in element.proto.body]
+
+
+def test_the_share_popover_holds_the_deep_link_of_the_view(open_app):
+    app = open_app(page="lessons/optimiseur/page.py", surface="bowl")
+    app.select_slider(key="lr").set_value("0.03").run()
+    links = [block.value for block in app.sidebar.code]
+    assert links and links[0].startswith("/optimiseur?") and "surface=bowl" in links[0] and "lr=0.03" in links[0]
