@@ -8,7 +8,7 @@ from components.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, t
 from components.projector import PROJECTOR_KEY, apply_projector_style, projector_controls
 from components.share import share_controls
 from components.torch_setup import configure_torch
-from lessons.catalog import HOME, OBJECTIVES, Lesson
+from lessons.catalog import HOME, OBJECTIVES, RECAP, Lesson
 
 configure_torch()
 url_state.start_run()
@@ -46,6 +46,7 @@ current_page = st.navigation(
     {
         t("nav.section_intro"): [page(HOME)],
         t("nav.section_objectives"): [page(lesson) for lesson in OBJECTIVES],
+        t("nav.section_recap"): [page(RECAP)],
     }
 )
 

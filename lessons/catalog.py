@@ -31,4 +31,6 @@ OBJECTIVES = (
     ),
 )
 
-ALL_LESSONS = (HOME, *OBJECTIVES)
+RECAP = Lesson("resume", "lessons/resume/page.py", "resume", ":material/summarize:")
+
+ALL_LESSONS = (HOME, *OBJECTIVES, RECAP)

@@ -14,6 +14,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# A cold page (torch warming up, a first optimisation) can take seconds on a busy
+# 2-core CI machine: wait up to 20 s for what a learner would wait for.
+expect.set_options(timeout=20_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"

@@ -1,0 +1,28 @@
+"""Recap of the chapter: the five objectives and the key code of each, printable."""
+
+import streamlit as st
+
+from components.i18n import current_language, t
+from lessons.catalog import OBJECTIVES
+from lessons.resume.snippets import key_code
+
+# Printing keeps the lesson, not the app around it (static stylesheet, no user text).
+PRINT_CSS = """
+<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
+  [data-testid="stMain"] .block-container { padding: 0 !important; max-width: 100% !important; }
+  [data-testid="stCode"] { break-inside: avoid; }
+}
+</style>
+"""
+
+st.html(PRINT_CSS)
+st.caption(t("app.chapter"))
+st.title(t("resume.title"))
+st.markdown(t("resume.intro"))
+for number, lesson in enumerate(OBJECTIVES, start=1):
+    st.header(f"{number}. {t(f'home.objectives.{lesson.page_id}')}", divider="gray")
+    st.markdown(t(f"resume.summary.{lesson.page_id}"))
+    st.code(key_code(lesson.page_id, current_language()), language="python")
+    st.page_link(lesson.script, label=t("resume.open_lesson"), icon=lesson.icon)
