@@ -5,7 +5,7 @@ import streamlit as st
 from components import url_state
 from components.devices import device_controls
 from components.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, t
-from components.projector import PROJECTOR_KEY, apply_projector_style, projector_controls
+from components.projector import PROJECTOR_KEY, apply_page_style, projector_controls
 from components.share import share_controls
 from components.torch_setup import configure_torch
 from lessons.catalog import HOME, OBJECTIVES, RECAP, Lesson
@@ -55,7 +55,7 @@ with st.sidebar:
     device_controls()
     projector_controls()
 
-apply_projector_style()
+apply_page_style()
 notices = st.container()
 current_page.run()
 with notices:

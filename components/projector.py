@@ -43,7 +43,23 @@ PROJECTOR_CSS = """
 """
 
 
-def apply_projector_style() -> None:
+# Always on, found by the accessibility audit (WCAG AA asks 4.5:1): Streamlit's grey
+# captions reach 2.7:1 to 3.8:1, and its code colours are as faint for comments and
+# keywords. These colours reach 6:1 or more on white and on the code background.
+BASE_CSS = """
+<style>
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }  /* Streamlit fades captions to 0.6 */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #5c5b5a !important; }
+[data-testid="stCode"] .token.comment { color: #5c5b5a !important; }
+[data-testid="stCode"] .token.keyword, [data-testid="stCode"] .token.boolean { color: #0b4f8a !important; }
+[data-testid="stCode"] .token.string { color: #1c5e20 !important; }
+[data-testid="stCode"] .token.number { color: #7a3e00 !important; }
+[data-testid="stCode"] .token.function, [data-testid="stCode"] .token.builtin { color: #5b2a86 !important; }
+[data-testid="stCode"] .token.operator, [data-testid="stCode"] .token.punctuation { color: #333333 !important; }
+</style>
+"""
+
+
+def apply_page_style() -> None:
     """Called by the router on every page, before the page draws."""
-    if projector_mode():
-        st.html(PROJECTOR_CSS)
+    st.html(BASE_CSS + (PROJECTOR_CSS if projector_mode() else ""))

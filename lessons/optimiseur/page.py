@@ -33,11 +33,13 @@ def surface_controls() -> tuple[str, float]:
             t("optimiseur.surface.label"), core.SURFACE_NAMES, key="surface",
             format_func=lambda option: t(f"optimiseur.surface.{option}"),
         )
-    with right:
-        condition = url_state.slider(
-            t("optimiseur.surface.condition"), key="kappa", min_value=1.0, max_value=50.0, value=10.0, step=1.0,
-            disabled=name != "bowl", help=t("optimiseur.surface.condition_help"),
-        )
+    condition = 10.0  # only the bowl has a condition number: its slider shows with it
+    if name == "bowl":
+        with right:
+            condition = url_state.slider(
+                t("optimiseur.surface.condition"), key="kappa", min_value=1.0, max_value=50.0, value=10.0, step=1.0,
+                help=t("optimiseur.surface.condition_help"),
+            )
     st.caption(t(f"optimiseur.surface.{name}_about"))
     return name, condition
 

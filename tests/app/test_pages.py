@@ -81,6 +81,7 @@ def test_projector_mode_survives_reruns_and_page_changes(open_app):
     assert app.toggle(key="projecteur").value is True
     app.toggle(key="projecteur").set_value(False).run()
     assert not [element for element in app.get("html") if "stVegaLiteChart" in element.proto.body]
+    assert [element for element in app.get("html") if "stCaptionContainer" in element.proto.body]  # the base style stays
 
 
 def test_the_share_popover_holds_the_deep_link_of_the_view(open_app):
