@@ -137,7 +137,7 @@ def test_loss_page_shows_an_outlier_dominating_mse(page, app_url):
     expect(page.get_by_text("of the MSE but only")).to_be_visible()
     charts = page.get_by_test_id("stVegaLiteChart")
     expect(charts.first.locator("canvas, svg").first).to_be_visible()
-    assert charts.count() >= 4  # data, contributions, shapes, landscape, probabilities
+    expect(charts.nth(4)).to_be_attached()  # data, contributions, shapes, landscape, probabilities
     no_exception_on(page)
     screenshot(page, "en-fonction-de-cout")
 
