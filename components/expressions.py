@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import sympy
 import torch
 
+from components.safe_text import bracket_depth, inert_excerpt
+
 MAX_CHARS = 200
 MAX_NODES = 60
 MAX_NESTING = 12  # brackets, checked before ast.parse (which recurses on nesting)
@@ -96,7 +98,7 @@ def parse_expression(text: str, variables: tuple[str, ...] = ("x",)) -> Expressi
         raise ExpressionError("expr.empty")
     if len(text) > MAX_CHARS:
         raise ExpressionError("expr.too_long", max=MAX_CHARS)
-    if _nesting(text) > MAX_NESTING:
+    if bracket_depth(text) > MAX_NESTING:
         raise ExpressionError("expr.too_deep", max=MAX_NESTING)
     if "\\" in text:  # never valid here; in a string it would make ast.parse warn
         raise ExpressionError("expr.syntax")
@@ -112,17 +114,6 @@ def parse_expression(text: str, variables: tuple[str, ...] = ("x",)) -> Expressi
     return expression
 
 
-def _nesting(text: str) -> int:
-    depth = deepest = 0
-    for char in text:
-        if char in "([{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in ")]}":
-            depth -= 1
-    return deepest
-
-
 def _convert(node: ast.expr, variables: tuple[str, ...]) -> Expression:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         if not math.isfinite(node.value) or abs(node.value) > MAX_CONSTANT:
@@ -133,7 +124,7 @@ def _convert(node: ast.expr, variables: tuple[str, ...]) -> Expression:
             return Variable(node.id)
         if node.id in FUNCTIONS:
             raise ExpressionError("expr.function_needs_call", name=node.id)
-        raise ExpressionError("expr.unknown_name", name=_excerpt(node.id), allowed=", ".join(variables))
+        raise ExpressionError("expr.unknown_name", name=inert_excerpt(node.id, 30), allowed=", ".join(variables))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         operand = _convert(node.operand, variables)
         return Negative(operand) if isinstance(node.op, ast.USub) else operand
@@ -147,7 +138,7 @@ def _convert(node: ast.expr, variables: tuple[str, ...]) -> Expression:
         if len(node.args) != 1 or node.keywords:
             raise ExpressionError("expr.one_argument", name=node.func.id)
         return Call(node.func.id, _convert(node.args[0], variables))
-    raise ExpressionError("expr.not_allowed", element=_excerpt(ast.unparse(node)))
+    raise ExpressionError("expr.not_allowed", element=inert_excerpt(ast.unparse(node), 30))
 
 
 def _check_exponent(exponent: Expression) -> None:
@@ -187,11 +178,6 @@ def _children(expression: Expression) -> tuple[Expression, ...]:
 
 def _size(expression: Expression) -> int:
     return 1 + sum(_size(child) for child in _children(expression))
-
-
-def _excerpt(text: str, limit: int = 30) -> str:
-    text = "".join(char for char in text if char.isprintable() and char != "`")
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 # --- Three readings of one tree ------------------------------------------------------

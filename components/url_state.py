@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from components.i18n import t
+from components.safe_text import inert_excerpt as _excerpt
 
 _NOTICES_KEY = "_url_state.notices"
 _CHECKED_KEY = "_url_state.checked"  # widgets whose URL value was already checked this session
@@ -62,11 +63,8 @@ def _values(name: str, raw: str, default: object, **extra: object) -> dict[str, 
 
 
 def inert_excerpt(raw: str) -> str:
-    """A short excerpt of user text that Markdown shows literally inside `code`."""
-    printable = "".join(ch for ch in raw if ch.isprintable() and ch != "`")
-    if len(printable) > _MAX_SHOWN_CHARS:
-        printable = printable[:_MAX_SHOWN_CHARS] + "…"
-    return printable or " "
+    """A short excerpt of URL text, never empty (an empty code span would not show)."""
+    return _excerpt(raw, _MAX_SHOWN_CHARS) or " "
 
 
 # --- Widgets bound to the URL -------------------------------------------------

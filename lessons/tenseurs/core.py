@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import torch
 
+from components.safe_text import bracket_depth, inert_excerpt
+
 MAX_LITERAL_CHARS = 200_000  # enough for 10,000 numbers; refused before parsing
 MAX_ELEMENTS = 10_000
 MAX_DIMS = 3
@@ -59,7 +61,7 @@ def parse_tensor_literal(text: str) -> list:
     """
     if len(text) > MAX_LITERAL_CHARS:
         raise TensorInputError("tenseurs.error.too_long", max=MAX_LITERAL_CHARS)
-    if _bracket_depth(text) > MAX_DIMS:  # before ast.parse, which recurses on nesting
+    if bracket_depth(text) > MAX_DIMS:  # before ast.parse, which recurses on nesting
         raise TensorInputError("tenseurs.error.too_deep", max=MAX_DIMS)
     if "\\" in text:  # never valid in a list of numbers; in a string it makes ast.parse warn
         raise TensorInputError("tenseurs.error.syntax")
@@ -75,17 +77,6 @@ def parse_tensor_literal(text: str) -> list:
         raise TensorInputError("tenseurs.error.empty")
     literal_shape(values)  # raises on ragged nesting
     return values
-
-
-def _bracket_depth(text: str) -> int:
-    depth = deepest = 0
-    for char in text:
-        if char in "[(":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "])":
-            depth -= 1
-    return deepest
 
 
 def _literal(node: ast.expr, counter: list[int]):
@@ -108,12 +99,7 @@ def _literal(node: ast.expr, counter: list[int]):
         if isinstance(node.value, float) and not math.isfinite(node.value):
             raise TensorInputError("tenseurs.error.too_large")
         return sign * node.value
-    raise TensorInputError("tenseurs.error.not_a_number", element=_excerpt(ast.unparse(node)))
-
-
-def _excerpt(text: str, limit: int = 30) -> str:
-    text = "".join(char for char in text if char.isprintable() and char != "`")
-    return text if len(text) <= limit else text[:limit] + "…"
+    raise TensorInputError("tenseurs.error.not_a_number", element=inert_excerpt(ast.unparse(node), 30))
 
 
 def literal_shape(values) -> tuple[int, ...]:
@@ -176,7 +162,7 @@ def create_tensor(spec: CreateSpec) -> torch.Tensor:
         else:
             raise TensorInputError("tenseurs.error.constructor")
     except (RuntimeError, OverflowError, TypeError) as error:  # PyTorch's own refusal
-        raise TensorInputError("tenseurs.error.pytorch", error=_excerpt(str(error), 160)) from None
+        raise TensorInputError("tenseurs.error.pytorch", error=inert_excerpt(str(error), 160)) from None
     if spec.requires_grad and tensor.is_floating_point():
         tensor.requires_grad_(True)
     return tensor
