@@ -214,6 +214,13 @@ def test_training_runs_live_and_the_replay_scrubs_in_the_browser(page, app_url):
     screenshot(page, "fr-boucle-entrainement-trained")
 
 
+BODY_TEXT_SIZE = """() => {
+  const prose = [...document.querySelectorAll("[data-testid=stMain] [data-testid=stMarkdownContainer] p")]
+    .find((p) => !p.closest("[data-testid=stCaptionContainer]"));
+  return parseFloat(getComputedStyle(prose).fontSize);
+}"""
+
+
 def test_every_page_in_projector_mode_at_1280_by_720(page, app_url):
     """Screenshots for the teacher's check: big text, sidebar folded, charts scaled."""
     page.set_viewport_size({"width": 1280, "height": 720})
@@ -222,7 +229,8 @@ def test_every_page_in_projector_mode_at_1280_by_720(page, app_url):
         wait_until_idle(page)
         expect(page.locator("h1").first).to_contain_text(title_of(lesson, "fr"))
         expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
-        size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-testid=stMain] p')).fontSize)")
+        # The first paragraph of prose (captions keep their own, smaller size).
+        size = page.evaluate(BODY_TEXT_SIZE)
         assert size >= 20, f"{lesson.url_path}: body text is {size}px"
         no_exception_on(page)
         page.screenshot(path=SCREENSHOTS / f"projecteur-fr-{lesson.url_path}.png")
