@@ -217,7 +217,7 @@ def test_training_runs_live_and_the_replay_scrubs_in_the_browser(page, app_url):
 BODY_TEXT_SIZE = """() => {
   const prose = [...document.querySelectorAll("[data-testid=stMain] [data-testid=stMarkdownContainer] p")]
     .find((p) => !p.closest("[data-testid=stCaptionContainer]"));
-  return parseFloat(getComputedStyle(prose).fontSize);
+  return prose ? parseFloat(getComputedStyle(prose).fontSize) : 0;
 }"""
 
 
@@ -229,8 +229,13 @@ def test_every_page_in_projector_mode_at_1280_by_720(page, app_url):
         wait_until_idle(page)
         expect(page.locator("h1").first).to_contain_text(title_of(lesson, "fr"))
         expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
-        # The first paragraph of prose (captions keep their own, smaller size).
-        size = page.evaluate(BODY_TEXT_SIZE)
+        # The first paragraph of prose (captions keep their own, smaller size), polled:
+        # on a busy machine the stylesheet can arrive a moment after the page is idle.
+        for _ in range(80):
+            size = page.evaluate(BODY_TEXT_SIZE)
+            if size >= 20:
+                break
+            page.wait_for_timeout(250)
         assert size >= 20, f"{lesson.url_path}: body text is {size}px"
         no_exception_on(page)
         page.screenshot(path=SCREENSHOTS / f"projecteur-fr-{lesson.url_path}.png")
