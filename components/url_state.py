@@ -1,6 +1,6 @@
 """Shareable state: a page's widget values live in the URL (/optimiseur?lang=fr&lr=0.1).
 
-Streamlit's own `bind="query-params"` does the two-way sync for numbers and toggles
+Streamlit's own `bind="query-params"` does the two-way sync for numbers
 (the widget key is the parameter name) but silently drops a value it cannot use.
 These wrappers look at the raw value first, with the same rules, so the learner is
 told which value was ignored and which default replaced it. Notices are collected during the run and
@@ -52,10 +52,18 @@ def choice_notice(name: str, raw: str, options: Sequence[str], default: str) -> 
 SHORT_BOOLEANS = {"1": True, "0": False}  # ?projecteur=1 reads better in a shared link
 
 
+_BOOLEANS = {**SHORT_BOOLEANS, "true": True, "false": False}
+
+
 def bool_notice(name: str, raw: str, default: bool) -> UrlNotice | None:
-    if raw.strip().lower() in ("true", "false") or raw.strip() in SHORT_BOOLEANS:
+    if raw.strip().lower() in _BOOLEANS:
         return None
     return UrlNotice("url.invalid_bool", _values(name, raw, str(default).lower()))
+
+
+def parse_bool(raw: str) -> bool:
+    """1/0/true/false, as `bool_notice` accepts them."""
+    return _BOOLEANS[raw.strip().lower()]
 
 
 def _values(name: str, raw: str, default: object, **extra: object) -> dict[str, object]:
@@ -121,14 +129,23 @@ def _choice(widget, label: str, options: Sequence[str], key: str, index: int, **
 
 
 def toggle(label: str, *, key: str, value: bool = False, **kwargs) -> bool:
-    """A bound toggle; the URL may also say 1 or 0, which Streamlit's binding ignores."""
-    _check(key, lambda raw: bool_notice(key, raw, value))
-    raw = (st.query_params.get(key) or "").strip()
-    if raw in SHORT_BOOLEANS and key not in st.session_state:
-        st.session_state[key] = SHORT_BOOLEANS[raw]
-    if key in st.session_state:  # set from the URL or by the page: no default as well
-        return st.toggle(label, key=key, bind="query-params", **kwargs)
-    return st.toggle(label, value=value, key=key, bind="query-params", **kwargs)
+    """A toggle synced by hand, like the choices: the URL says 1 or 0 (or true/false).
+
+    Streamlit's binding only reads true/false and drops ?projecteur=1 from the
+    address after the first run, so a shared link would lose it.
+    """
+    if key not in st.session_state:
+        raw = st.query_params.get(key)
+        notice = None if raw is None else bool_notice(key, raw, value)
+        if notice is not None:
+            st.session_state.setdefault(_NOTICES_KEY, []).append(notice)
+        st.session_state[key] = value if raw is None or notice is not None else parse_bool(raw)
+    checked = st.toggle(label, key=key, persist_state="session", **kwargs)
+    if checked == value:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = "1" if checked else "0"
+    return checked
 
 
 def _check(key: str, notice_for: Callable[[str], UrlNotice | None]) -> None:

@@ -79,7 +79,9 @@ def test_projector_mode_survives_reruns_and_page_changes(open_app):
     app.switch_page("lessons/optimiseur/page.py").run()
     app.run()
     assert app.toggle(key="projecteur").value is True
+    assert app.query_params["projecteur"] == "1"  # kept in the address, so in the share link
     app.toggle(key="projecteur").set_value(False).run()
+    assert "projecteur" not in app.query_params
     assert not [element for element in app.get("html") if "stVegaLiteChart" in element.proto.body]
     assert [element for element in app.get("html") if "stCaptionContainer" in element.proto.body]  # the base style stays
 

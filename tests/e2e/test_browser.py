@@ -225,7 +225,7 @@ def test_every_page_in_projector_mode_at_1280_by_720(page, app_url):
     """Screenshots for the teacher's check: big text, sidebar folded, charts scaled."""
     page.set_viewport_size({"width": 1280, "height": 720})
     for lesson in ALL_LESSONS:
-        page.goto(f"{app_url}/{lesson.url_path}?projecteur=true")
+        page.goto(f"{app_url}/{lesson.url_path}?projecteur=1")
         wait_until_idle(page)
         expect(page.locator("h1").first).to_contain_text(title_of(lesson, "fr"))
         expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
