@@ -1,4 +1,4 @@
-"""Router: page config, the shared sidebar (language, device, projector mode), navigation."""
+"""Router: page config, the shared sidebar (language, device, projector and presentation modes), navigation."""
 
 import streamlit as st
 
@@ -7,6 +7,7 @@ from components.devices import device_controls
 from components.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, t
 from components.projector import PROJECTOR_KEY, apply_page_style, projector_controls
 from components.share import share_controls
+from components.slides import presentation_controls
 from components.torch_setup import configure_torch
 from lessons.catalog import HOME, OBJECTIVES, RECAP, Lesson
 
@@ -54,6 +55,7 @@ with st.sidebar:
     st.divider()
     device_controls()
     projector_controls()
+    presentation_controls()
 
 apply_page_style()
 notices = st.container()

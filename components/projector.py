@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import url_state
 from components.i18n import t
+from components.slides import SLIDES_CSS
 
 PROJECTOR_KEY = "projecteur"
 
@@ -23,16 +24,16 @@ def projector_mode() -> bool:
 
 PROJECTOR_CSS = """
 <style>
-/* Readable from the back of a room on a 1280 x 720 projector. */
-[data-testid="stMain"] { font-size: 1.3rem; color: #000000; }
+/* Readable from the back of a room on a 1280 x 720 projector, in either theme. */
+[data-testid="stMain"] { font-size: 1.3rem; color: light-dark(#000000, #ffffff); }
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
-[data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.3rem; line-height: 1.45; color: #000000; }
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.3rem; line-height: 1.45; color: light-dark(#000000, #ffffff); }
 [data-testid="stMain"] h1 { font-size: 3.1rem; }
 [data-testid="stMain"] h2 { font-size: 2.3rem; }
 [data-testid="stMain"] h3 { font-size: 1.8rem; }
 [data-testid="stMain"] code { font-size: 1.15rem; }
 [data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 3rem; }
-[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.1rem; color: #1f1f1f; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.1rem; color: light-dark(#1f1f1f, #e6e6e6); }
 [data-testid="stMain"] .block-container { padding-top: 4rem; max-width: 100%; }
 [data-testid="stMain"] [data-baseweb="select"] div, [data-testid="stMain"] input,
 [data-testid="stMain"] textarea, [data-testid="stMain"] button p { font-size: 1.2rem; }
@@ -45,21 +46,23 @@ PROJECTOR_CSS = """
 
 # Always on, found by the accessibility audit (WCAG AA asks 4.5:1): Streamlit's grey
 # captions reach 2.7:1 to 3.8:1, and its code colours are as faint for comments and
-# keywords. These colours reach 6:1 or more on white and on the code background.
+# keywords. Each colour is a `light-dark()` pair: Streamlit sets the page's
+# `color-scheme` from its theme, so the browser picks the right one. Both reach 6:1 or
+# more on their theme's page and code backgrounds.
 BASE_CSS = """
 <style>
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }  /* Streamlit fades captions to 0.6 */
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #5c5b5a !important; }
-[data-testid="stCode"] .token.comment { color: #5c5b5a !important; }
-[data-testid="stCode"] .token.keyword, [data-testid="stCode"] .token.boolean { color: #0b4f8a !important; }
-[data-testid="stCode"] .token.string { color: #1c5e20 !important; }
-[data-testid="stCode"] .token.number { color: #7a3e00 !important; }
-[data-testid="stCode"] .token.function, [data-testid="stCode"] .token.builtin { color: #5b2a86 !important; }
-[data-testid="stCode"] .token.operator, [data-testid="stCode"] .token.punctuation { color: #333333 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: light-dark(#5c5b5a, #c2c0bd) !important; }
+[data-testid="stCode"] .token.comment { color: light-dark(#5c5b5a, #b5b3b0) !important; }
+[data-testid="stCode"] .token.keyword, [data-testid="stCode"] .token.boolean { color: light-dark(#0b4f8a, #8cc4ff) !important; }
+[data-testid="stCode"] .token.string { color: light-dark(#1c5e20, #9ad89e) !important; }
+[data-testid="stCode"] .token.number { color: light-dark(#7a3e00, #f5b26b) !important; }
+[data-testid="stCode"] .token.function, [data-testid="stCode"] .token.builtin { color: light-dark(#5b2a86, #d3b1ff) !important; }
+[data-testid="stCode"] .token.operator, [data-testid="stCode"] .token.punctuation { color: light-dark(#333333, #dddddd) !important; }
 </style>
 """
 
 
 def apply_page_style() -> None:
     """Called by the router on every page, before the page draws."""
-    st.html(BASE_CSS + (PROJECTOR_CSS if projector_mode() else ""))
+    st.html(BASE_CSS + SLIDES_CSS + (PROJECTOR_CSS if projector_mode() else ""))

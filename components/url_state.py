@@ -118,7 +118,7 @@ def _choice(widget, label: str, options: Sequence[str], key: str, index: int, **
         raw = st.query_params.get(key)
         notice = None if raw is None else choice_notice(key, raw, options, default)
         if notice is not None:
-            st.session_state.setdefault(_NOTICES_KEY, []).append(notice)
+            add_notice(notice)
         st.session_state[key] = raw if raw is not None and notice is None else default
     value = widget(label, options, key=key, persist_state="session", **kwargs)
     if value == default:
@@ -138,7 +138,7 @@ def toggle(label: str, *, key: str, value: bool = False, **kwargs) -> bool:
         raw = st.query_params.get(key)
         notice = None if raw is None else bool_notice(key, raw, value)
         if notice is not None:
-            st.session_state.setdefault(_NOTICES_KEY, []).append(notice)
+            add_notice(notice)
         st.session_state[key] = value if raw is None or notice is not None else parse_bool(raw)
     checked = st.toggle(label, key=key, persist_state="session", **kwargs)
     if checked == value:
@@ -163,10 +163,15 @@ def _check(key: str, notice_for: Callable[[str], UrlNotice | None]) -> None:
         return
     notice = notice_for(raw)
     if notice is not None:
-        st.session_state.setdefault(_NOTICES_KEY, []).append(notice)
+        add_notice(notice)
 
 
 # --- Notices ------------------------------------------------------------------
+
+
+def add_notice(notice: UrlNotice) -> None:
+    """For a URL value read by hand elsewhere (the slide number)."""
+    st.session_state.setdefault(_NOTICES_KEY, []).append(notice)
 
 
 def start_run() -> None:

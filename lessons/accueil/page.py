@@ -6,6 +6,7 @@ import streamlit as st
 from components import url_state
 from components.code_twin import code_twin
 from components.devices import device_inventory, missing_device_reason_key
+from components.slides import Deck
 from components.i18n import current_language, t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz, quiz_progress
 from lessons.accueil import core
@@ -168,11 +169,24 @@ def environment_section() -> None:
         st.info(t("home.env.no_gpu"), icon=":material/memory:")
 
 
-st.caption(t("app.chapter"))
-st.title(t("home.title"))
-objectives_section()
-what_is_pytorch_section()
-pillars_section()
-comparison_section()
-progress_section()
-environment_section()
+deck = Deck(
+    "accueil",
+    [
+        ("objectifs", "home.objectives.title"), ("pytorch", "home.what.title"), ("piliers", "home.demo.title"),
+        ("comparaison", "home.compare.title"), ("progression", "home.progress.title"), ("environnement", "home.env.title"),
+    ],
+)
+with deck.slide("objectifs"):
+    st.caption(t("app.chapter"))
+    st.title(t("home.title"))
+    objectives_section()
+with deck.slide("pytorch"):
+    what_is_pytorch_section()
+with deck.slide("piliers"):
+    pillars_section()
+with deck.slide("comparaison"):
+    comparison_section()
+with deck.slide("progression"):
+    progress_section()
+with deck.slide("environnement"):
+    environment_section()

@@ -5,6 +5,7 @@ import math
 import altair as alt
 import pandas as pd
 
+from components.palette import NEUTRAL_INK
 from lessons.autograd.core import Graph, Gradient2D
 
 # Okabe-Ito colours: told apart with every common colour-vision deficiency.
@@ -43,9 +44,9 @@ def graph_dot(graph: Graph, revealed: int, labels: dict[str, str]) -> str:
     lines = [
         "digraph autograd {",
         '  graph [rankdir=TB, bgcolor="transparent"];',
-        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=13, fillcolor="#f2f2f2", color="#555555"];',
-        '  edge [color="#555555"];',
-        '  output [label="y", shape=plaintext, style="", fontsize=16];',
+        f'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=13, fillcolor="#f2f2f2", color="{NEUTRAL_INK}"];',
+        f'  edge [color="{NEUTRAL_INK}"];',
+        '  output [label="y", shape=plaintext, style="filled", fillcolor="#f2f2f2", fontsize=16];',  # dark theme too
         f"  output -> {graph.nodes[0].node_id};",
     ]
     for index, node in enumerate(graph.nodes):

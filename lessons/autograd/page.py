@@ -5,6 +5,7 @@ import streamlit as st
 from components import url_state
 from components.code_twin import code_twin
 from components.expressions import ExpressionError
+from components.slides import Deck
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from lessons.autograd import core, sections
@@ -86,14 +87,27 @@ def derivative_section() -> tuple[str, float, core.Derivatives]:
     return text, x, result
 
 
-lesson_intro(PAGE_ID)
-text, x, result = derivative_section()
-graph = sections.graph_section(text, x)
-text_2d, point, gradient = sections.two_variables_section(chosen_function)
-sections.rules_section(text, x)
-
-st.header(t("autograd.twin_title"), divider="gray")
-code_twin(autograd_script(text, x, text_2d, point, current_language()), "autograd.py")
-
-st.header(t("autograd.quiz_title"), divider="gray")
-sections.quiz_section(text, x, result, graph, gradient)
+deck = Deck(
+    PAGE_ID,
+    [
+        ("intro", "autograd.title"), ("derivee", "autograd.one.title"), ("graphe", "autograd.graph.title"),
+        ("deux_variables", "autograd.two.title"), ("regles", "autograd.rules.title"), ("code", "autograd.twin_title"),
+        ("quiz", "autograd.quiz_title"),
+    ],
+)
+with deck.slide("intro"):
+    lesson_intro(PAGE_ID)
+with deck.slide("derivee"):
+    text, x, result = derivative_section()
+with deck.slide("graphe"):
+    graph = sections.graph_section(text, x)
+with deck.slide("deux_variables"):
+    text_2d, point, gradient = sections.two_variables_section(chosen_function)
+with deck.slide("regles"):
+    sections.rules_section(text, x)
+with deck.slide("code"):
+    st.header(t("autograd.twin_title"), divider="gray")
+    code_twin(autograd_script(text, x, text_2d, point, current_language()), "autograd.py")
+with deck.slide("quiz"):
+    st.header(t("autograd.quiz_title"), divider="gray")
+    sections.quiz_section(text, x, result, graph, gradient)

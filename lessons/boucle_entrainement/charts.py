@@ -3,6 +3,8 @@
 import altair as alt
 import pandas as pd
 
+from components.palette import NEUTRAL_INK
+
 RUN_COLOURS = ("#0072B2", "#D55E00")  # Okabe-Ito: correct loop, buggy loop
 
 
@@ -74,7 +76,7 @@ def replay_chart(
         )
         chart = field + dots
     else:
-        dots = alt.Chart(points).mark_point(filled=True, size=40, color="#555555").encode(x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y"))
+        dots = alt.Chart(points).mark_point(filled=True, size=40, color=NEUTRAL_INK).encode(x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y"))
         curve = alt.Chart(snapshots).transform_filter(latest).mark_line(strokeWidth=4, color="#D55E00").encode(x="x:Q", y="prediction:Q")
         chart = dots + curve
     return chart.add_params(epoch).properties(height=340, width=460)
@@ -97,7 +99,7 @@ def live_predictions_template(classification: bool, titles: dict[str, str], cell
         )
         chart = field + dots
     else:
-        dots = alt.Chart(source).transform_filter("datum.kind == 'data'").mark_point(filled=True, size=40, color="#555555").encode(
+        dots = alt.Chart(source).transform_filter("datum.kind == 'data'").mark_point(filled=True, size=40, color=NEUTRAL_INK).encode(
             x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y")
         )
         curve = alt.Chart(source).transform_filter("datum.kind == 'model'").mark_line(strokeWidth=4, color="#D55E00").encode(

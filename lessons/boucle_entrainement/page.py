@@ -8,6 +8,7 @@ import streamlit as st
 from components import url_state
 from components.code_twin import code_twin
 from components.devices import selected_device
+from components.slides import Deck
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from lessons.boucle_entrainement import core, sections
@@ -66,41 +67,51 @@ def training_controls(classification: bool) -> core.TrainSpec:
     return core.TrainSpec(epochs=epochs, batch_size=int(batch), loss=loss, optimizer=OptimizerSpec(kind, lr=lr), shuffle=shuffle)
 
 
-lesson_intro(PAGE_ID)
-st.header(t("boucle.setup.title"), divider="gray")
-kind, n, noise, seed = data_controls()
-data = core.make_data(kind, n, noise, seed)
-model_spec = model_controls(kind)
-train_spec = dataclasses.replace(training_controls(data.classification), seed=seed)
-bugs = sections.bug_controls()
-if "no_train_eval" in bugs:  # the mistake only shows with dropout, as the lab says
-    model_spec = dataclasses.replace(model_spec, kind="mlp", dropout=0.5)
-buggy_spec = dataclasses.replace(train_spec, bugs=frozenset(bugs))
-sections.model_summary(model_spec, data.classification, seed)
+deck = Deck(
+    PAGE_ID,
+    [
+        ("intro", "boucle_entrainement.title"), ("reglages", "boucle.setup.title"), ("entrainement", "boucle.live.title"),
+        ("code", "boucle.twin_title"), ("quiz", "boucle.quiz_title"),
+    ],
+)
+with deck.slide("intro"):
+    lesson_intro(PAGE_ID)
+with deck.slide("reglages"):
+    st.header(t("boucle.setup.title"), divider="gray")
+    kind, n, noise, seed = data_controls()
+    data = core.make_data(kind, n, noise, seed)
+    model_spec = model_controls(kind)
+    train_spec = dataclasses.replace(training_controls(data.classification), seed=seed)
+    bugs = sections.bug_controls()
+    if "no_train_eval" in bugs:  # the mistake only shows with dropout, as the lab says
+        model_spec = dataclasses.replace(model_spec, kind="mlp", dropout=0.5)
+    buggy_spec = dataclasses.replace(train_spec, bugs=frozenset(bugs))
+    sections.model_summary(model_spec, data.classification, seed)
 
-st.header(t("boucle.live.title"), divider="gray")
-device = str(selected_device())
-settings = (kind, n, noise, seed, model_spec, buggy_spec, device)
-stored = st.session_state.setdefault(RESULTS_KEY, {})
-runs = sections.training_runs(bugs)
-left, right = st.columns([1, 4])
-with left:
-    start = st.button(t("boucle.live.train"), type="primary", icon=":material/play_arrow:")
-    st.button(t("boucle.live.stop"), icon=":material/stop:", help=t("boucle.live.stop_help"))
-if start:
-    stored.clear()  # one trained setting at a time per session: memory stays bounded
-    # Partial results are kept as training goes: a click on "stop" interrupts this run.
-    stored[settings] = {}
-    sections.train_live(data, model_spec, train_spec, buggy_spec, runs, device, stored[settings])
-results = stored.get(settings)
-if results is None:
-    st.info(t("boucle.live.not_trained"), icon=":material/school:")
-else:
-    sections.show_results(data, kind, results)
-    sections.bug_explanations(bugs, results)
+with deck.slide("entrainement"):
+    st.header(t("boucle.live.title"), divider="gray")
+    device = str(selected_device())
+    settings = (kind, n, noise, seed, model_spec, buggy_spec, device)
+    stored = st.session_state.setdefault(RESULTS_KEY, {})
+    runs = sections.training_runs(bugs)
+    with st.columns([1, 4])[0]:
+        start = st.button(t("boucle.live.train"), type="primary", icon=":material/play_arrow:")
+        st.button(t("boucle.live.stop"), icon=":material/stop:", help=t("boucle.live.stop_help"))
+    if start:
+        stored.clear()  # one trained setting at a time per session: memory stays bounded
+        # Partial results are kept as training goes: a click on "stop" interrupts this run.
+        stored[settings] = {}
+        sections.train_live(data, model_spec, train_spec, buggy_spec, runs, device, stored[settings])
+    results = stored.get(settings)
+    if results is None:
+        st.info(t("boucle.live.not_trained"), icon=":material/school:")
+    else:
+        sections.show_results(data, kind, results)
+        sections.bug_explanations(bugs, results)
 
-st.header(t("boucle.twin_title"), divider="gray")
-code_twin(training_script(kind, n, noise, seed, model_spec, buggy_spec, device, current_language()), "entrainement.py")
-
-st.header(t("boucle.quiz_title"), divider="gray")
-sections.quiz_section(data, kind, n, noise, seed, model_spec, train_spec)
+with deck.slide("code"):
+    st.header(t("boucle.twin_title"), divider="gray")
+    code_twin(training_script(kind, n, noise, seed, model_spec, buggy_spec, device, current_language()), "entrainement.py")
+with deck.slide("quiz"):
+    st.header(t("boucle.quiz_title"), divider="gray")
+    sections.quiz_section(data, kind, n, noise, seed, model_spec, train_spec)

@@ -3,6 +3,8 @@
 import altair as alt
 import pandas as pd
 
+from components.palette import NEUTRAL_INK, VALUE_LABEL
+
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 LOSS_COLOURS = {
     "mse": "#0072B2",
@@ -41,7 +43,7 @@ def data_chart(points: pd.DataFrame, w: float, b: float, titles: dict[str, str])
     x_values = [points["x"].min() - 0.2, points["x"].max() + 0.2]
     line = (
         alt.Chart(pd.DataFrame({"x": x_values, "prediction": [w * x + b for x in x_values]}))
-        .mark_line(color="#000000", strokeWidth=3)
+        .mark_line(color=NEUTRAL_INK, strokeWidth=3)
         .encode(x="x:Q", y="prediction:Q")
     )
     return (residuals + line + dots).properties(height=340)
@@ -59,7 +61,7 @@ def contributions_chart(frame: pd.DataFrame, labels: dict[str, str], y_title: st
             y=alt.Y("value:Q", title=y_title),
             color=_loss_colour(names, labels),
             opacity=alt.condition(alt.datum.outlier, alt.value(1.0), alt.value(0.55)),
-            stroke=alt.condition(alt.datum.outlier, alt.value("black"), alt.value(None)),
+            stroke=alt.condition(alt.datum.outlier, alt.value(NEUTRAL_INK), alt.value(None)),
             tooltip=["point:O", "label:N", alt.Tooltip("value:Q", format=".3f")],
         )
         .properties(width=260, height=150)
@@ -84,7 +86,7 @@ def shapes_chart(shapes: pd.DataFrame, residuals: list[float], labels: dict[str,
     )
     ticks = (
         alt.Chart(pd.DataFrame({"residual": [r for r in residuals if -4 <= r <= 4], "value": 0.0}))
-        .mark_tick(color="#000000", thickness=3, size=22, orient="vertical")
+        .mark_tick(color=NEUTRAL_INK, thickness=3, size=22, orient="vertical")
         .encode(x="residual:Q", y="value:Q")
     )
     return (curves + ticks).properties(height=320)
@@ -126,7 +128,7 @@ def probabilities_chart(frame: pd.DataFrame, titles: dict[str, str]) -> alt.Char
     """softmax probabilities per class, the true class outlined."""
     bars = (
         alt.Chart(frame)
-        .mark_bar(stroke="black")
+        .mark_bar(stroke=NEUTRAL_INK)
         .encode(
             x=alt.X("class:N", title=titles["class"], axis=alt.Axis(labelAngle=0)),
             y=alt.Y("probability:Q", title=titles["probability"], scale=alt.Scale(domain=[0, 1])),
@@ -134,5 +136,9 @@ def probabilities_chart(frame: pd.DataFrame, titles: dict[str, str]) -> alt.Char
             strokeWidth=alt.condition(alt.datum.true, alt.value(3), alt.value(0)),
         )
     )
-    text = bars.mark_text(dy=-8, fontSize=14).encode(text=alt.Text("probability:Q", format=".2f"), color=alt.value("black"))
+    text = (
+        alt.Chart(frame)
+        .mark_text(dy=-12, **VALUE_LABEL)
+        .encode(x="class:N", y="probability:Q", text=alt.Text("probability:Q", format=".2f"))
+    )
     return (bars + text).properties(height=240)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import url_state
 from components.code_twin import code_twin
+from components.slides import Deck
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from lessons.fonction_de_cout import core, sections
@@ -84,17 +85,34 @@ def regression_section() -> tuple[core.Dataset, tuple[float, int, float, int], f
     return data, settings, w, b, delta
 
 
-lesson_intro(PAGE_ID)
-data, settings, w, b, delta = regression_section()
+deck = Deck(
+    PAGE_ID,
+    [
+        ("intro", "fonction_de_cout.title"), ("regression", "fonction_de_cout.regression.title"),
+        ("formes", "fonction_de_cout.shapes.title"), ("paysage", "fonction_de_cout.landscape.title"),
+        ("classification", "fonction_de_cout.classification.title"), ("reduction", "fonction_de_cout.reduction.title"),
+        ("perso", "fonction_de_cout.custom.title"), ("code", "fonction_de_cout.twin_title"),
+        ("quiz", "fonction_de_cout.quiz_title"),
+    ],
+)
+with deck.slide("intro"):
+    lesson_intro(PAGE_ID)
+with deck.slide("regression"):
+    data, settings, w, b, delta = regression_section()
 custom = st.session_state.get("perso", "log_cosh")
-sections.shapes_section(data, w, b, delta, custom, loss_labels())
-sections.landscape_section(settings, data, w, b, delta, loss_labels())
-logits, true_class = sections.classification_section()
-sections.reduction_section(data, w, b)
-custom = sections.custom_section(data, w, b, delta)
-
-st.header(t("fonction_de_cout.twin_title"), divider="gray")
-code_twin(loss_script(settings, w, b, delta, logits, true_class, custom, current_language()), "fonction_de_cout.py")
-
-st.header(t("fonction_de_cout.quiz_title"), divider="gray")
-sections.quiz_section(settings, data, w, b, delta, logits, true_class)
+with deck.slide("formes"):
+    sections.shapes_section(data, w, b, delta, custom, loss_labels())
+with deck.slide("paysage"):
+    sections.landscape_section(settings, data, w, b, delta, loss_labels())
+with deck.slide("classification"):
+    logits, true_class = sections.classification_section()
+with deck.slide("reduction"):
+    sections.reduction_section(data, w, b)
+with deck.slide("perso"):
+    custom = sections.custom_section(data, w, b, delta)
+with deck.slide("code"):
+    st.header(t("fonction_de_cout.twin_title"), divider="gray")
+    code_twin(loss_script(settings, w, b, delta, logits, true_class, custom, current_language()), "fonction_de_cout.py")
+with deck.slide("quiz"):
+    st.header(t("fonction_de_cout.quiz_title"), divider="gray")
+    sections.quiz_section(settings, data, w, b, delta, logits, true_class)

@@ -14,10 +14,59 @@ fills in the data of each new trajectory (`chart_datasets`).
 import altair as alt
 import pandas as pd
 
+from components.palette import NEUTRAL_INK
+
 # Okabe-Ito: told apart with every common colour-vision deficiency, and on a projector.
 OPTIMIZER_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
-MAP_PX, GAP_PX, SIDE_PX, HEIGHT_PX = 340, 60, 220, 340
+# Sized to fit a 1280 px laptop screen with the sidebar open (the map, loss and line strips).
+MAP_PX, GAP_PX, SIDE_PX, HEIGHT_PX = 300, 45, 160, 320
 SPEEDS_MS = {"0.5": 60, "1": 30, "2": 15}  # milliseconds per optimizer step
+
+
+# Keyboard for the animation, run once per browser tab by the page (static: no user
+# text in it). Space presses the chart's own "play" checkbox; the arrows pause and move
+# its own step slider, so the chart stays the single source of its state. In
+# presentation mode the arrows change slides (Streamlit's button shortcuts), so there
+# Shift + arrows step. Keys typed into a field or a focused control are left alone.
+ANIMATION_KEYS_JS = """
+<script>
+(() => {
+  if (window.learnPytorchAnimationKeys) return;
+  window.learnPytorchAnimationKeys = true;
+  document.addEventListener("keydown", (event) => {
+    const chart = document.querySelector(".st-key-carte");
+    if (!chart || chart.closest('[class*="st-key-diapo_cachee_"]')) return;
+    if (event.target.closest && event.target.closest("input, textarea, select, button, [role=slider], [contenteditable]")) return;
+    const play = chart.querySelector(".vega-bindings input[type=checkbox]");
+    const scrub = chart.querySelector(".vega-bindings input[type=range]");
+    if (!play || !scrub || event.ctrlKey || event.metaKey || event.altKey) return;
+    const presenting = document.querySelector(".st-key-diapo_navigation") !== null;
+    if (event.key === " ") {
+      play.click();
+    } else if ((event.key === "ArrowRight" || event.key === "ArrowLeft") && (event.shiftKey || !presenting)) {
+      if (play.checked) play.click();
+      scrub.value = Number(scrub.value) + (event.key === "ArrowRight" ? 1 : -1);
+      scrub.dispatchEvent(new Event("input", { bubbles: true }));
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }, true);
+})();
+</script>
+"""
+
+
+def strip_axis(left_px: int, title: str, **kwargs) -> alt.Axis:
+    """The y axis of a side strip, drawn on that strip's left edge with its title above.
+
+    Layers share one view, so a plain axis would sit on the chart's edge, on top of
+    the other strip's axis.
+    """
+    return alt.Axis(
+        title=title, orient="left", offset=-left_px, titleAngle=0, titleAlign="left", titleX=-20, titleY=-14, **kwargs
+    )
 
 
 def current_step_expression(steps: int, ms_per_step: int) -> str:
@@ -113,7 +162,7 @@ def animated_chart(
         .mark_line(strokeWidth=3)
         .encode(
             x=alt.X("step:Q", scale=side_x, axis=alt.Axis(title=labels["step"], orient="bottom")),
-            y=alt.Y("loss:Q", scale=loss_y, axis=alt.Axis(title=labels["loss"], orient="right", format="~g")),
+            y=alt.Y("loss:Q", scale=loss_y, axis=strip_axis(MAP_PX + GAP_PX, labels["loss"], format="~g")),
             color=quiet_colour,
         )
     )
@@ -155,10 +204,10 @@ def _fit_layers(current: str, colour: alt.Color, labels: dict[str, str]) -> list
     fit_y = alt.Scale(domain=[-6, 8], range=[HEIGHT_PX, 0], nice=False)
     dots = (
         alt.Chart(alt.NamedData(name="fit_points"))
-        .mark_point(filled=True, size=70, color="#000000")
+        .mark_point(filled=True, size=70, color=NEUTRAL_INK)
         .encode(
             x=alt.X("x:Q", scale=fit_x, axis=alt.Axis(title=labels["data_x"], orient="bottom")),
-            y=alt.Y("y:Q", scale=fit_y, axis=alt.Axis(title=labels["data_y"], orient="right", offset=0)),
+            y=alt.Y("y:Q", scale=fit_y, axis=strip_axis(left, labels["data_y"])),
         )
     )
     fitted = (

@@ -5,10 +5,11 @@ import streamlit as st
 
 from components import url_state
 from components.code_twin import code_twin
+from components.slides import Deck
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from lessons.optimiseur import core, sections
-from lessons.optimiseur.charts import SPEEDS_MS, animated_chart, chart_datasets
+from lessons.optimiseur.charts import ANIMATION_KEYS_JS, SPEEDS_MS, animated_chart, chart_datasets
 from lessons.optimiseur.snippets import optimizer_script
 
 PAGE_ID = "optimiseur"
@@ -134,31 +135,42 @@ def cached_chart_spec(name: str, condition: float, specs: tuple, start: tuple, s
     return {**cached_chart_template(name, condition, labels, steps, speed, lang), "datasets": datasets}
 
 
-lesson_intro(PAGE_ID)
-st.header(t("optimiseur.setup.title"), divider="gray")
-name, condition = surface_controls()
-start = start_controls(name, condition)
-specs, steps = sections.optimizer_controls()
-results = cached_trajectories(name, condition, specs, start, steps)
-labels = [spec.label for spec in specs]
-chosen = core.surface(name, condition)
-
-st.header(t("optimiseur.animation.title"), divider="gray")
-speed = url_state.radio(
-    t("optimiseur.animation.speed"), tuple(SPEEDS_MS), key="vitesse", index=1, format_func=lambda s: f"× {s}", horizontal=True
+deck = Deck(
+    PAGE_ID,
+    [
+        ("intro", "optimiseur.title"), ("experience", "optimiseur.setup.title"), ("interieur", "optimiseur.inside.title"),
+        ("code", "optimiseur.twin_title"), ("quiz", "optimiseur.quiz_title"),
+    ],
 )
-st.vega_lite_chart(
-    cached_chart_spec(name, condition, specs, start, steps, speed, current_language()),
-    key="carte", on_select=use_clicked_start, selection_mode=["depart"], width="content",
-    alt=sections.chart_description(name, labels, results, chosen),
-)
-st.caption(t("optimiseur.animation.how"))
-sections.divergence_notices(name, condition, specs, start, steps, results)
-sections.results_table(labels, results, chosen)
-sections.inside_section(name, condition, specs, start, steps, results)
+with deck.slide("intro"):
+    lesson_intro(PAGE_ID)
+with deck.slide("experience"):  # settings and animation together: change lr, watch it run
+    st.header(t("optimiseur.setup.title"), divider="gray")
+    name, condition = surface_controls()
+    start = start_controls(name, condition)
+    specs, steps = sections.optimizer_controls()
+    results = cached_trajectories(name, condition, specs, start, steps)
+    labels = [spec.label for spec in specs]
+    chosen = core.surface(name, condition)
 
-st.header(t("optimiseur.twin_title"), divider="gray")
-code_twin(optimizer_script(name, condition, specs, start, steps, current_language()), "optimiseur.py")
-
-st.header(t("optimiseur.quiz_title"), divider="gray")
-sections.quiz_section(name, condition, specs, start, steps, results)
+    st.header(t("optimiseur.animation.title"), divider="gray")
+    speed = url_state.radio(
+        t("optimiseur.animation.speed"), tuple(SPEEDS_MS), key="vitesse", index=1, format_func=lambda s: f"× {s}", horizontal=True
+    )
+    st.vega_lite_chart(
+        cached_chart_spec(name, condition, specs, start, steps, speed, current_language()),
+        key="carte", on_select=use_clicked_start, selection_mode=["depart"], width="content",
+        alt=sections.chart_description(name, labels, results, chosen),
+    )
+    st.caption(t("optimiseur.animation.how"))
+    st.html(ANIMATION_KEYS_JS, unsafe_allow_javascript=True)
+    sections.divergence_notices(name, condition, specs, start, steps, results)
+    sections.results_table(labels, results, chosen)
+with deck.slide("interieur"):
+    sections.inside_section(name, condition, specs, start, steps, results)
+with deck.slide("code"):
+    st.header(t("optimiseur.twin_title"), divider="gray")
+    code_twin(optimizer_script(name, condition, specs, start, steps, current_language()), "optimiseur.py")
+with deck.slide("quiz"):
+    st.header(t("optimiseur.quiz_title"), divider="gray")
+    sections.quiz_section(name, condition, specs, start, steps, results)

@@ -3,6 +3,8 @@
 import altair as alt
 import pandas as pd
 
+from components.palette import VALUE_LABEL
+
 CELL_PX = 44
 
 
@@ -54,5 +56,7 @@ def timing_chart(frame: pd.DataFrame, x_title: str) -> alt.Chart:
         y=alt.Y("device:N", title=None),
         color=alt.Color("device:N", legend=None, scale=alt.Scale(scheme="tableau10")),
     )
-    labels = bars.mark_text(align="left", dx=4, fontSize=14).encode(text="label:N", color=alt.value("black"))
+    labels = (
+        alt.Chart(frame).mark_text(align="left", dx=6, **VALUE_LABEL).encode(x="median_ms:Q", y="device:N", text="label:N")
+    )
     return alt.layer(bars, labels).properties(height=60 * len(frame))

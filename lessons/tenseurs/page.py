@@ -7,6 +7,7 @@ import streamlit as st
 from components import url_state
 from components.code_twin import code_twin
 from components.devices import selected_device
+from components.slides import Deck
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from lessons.tenseurs import sections
@@ -127,14 +128,27 @@ def create_section():
     return spec, tensor
 
 
-lesson_intro(PAGE_ID)
-spec, tensor = create_section()
-choices = sections.manipulate_section(tensor)
-sections.numpy_section()
-sections.devices_section(tensor)
-
-st.header(t("tenseurs.twin_title"), divider="gray")
-code_twin(lesson_script(spec, choices, current_language()), "tenseurs.py")
-
-st.header(t("tenseurs.quiz_title"), divider="gray")
-sections.quiz_section(tensor, choices)
+deck = Deck(
+    PAGE_ID,
+    [
+        ("intro", "tenseurs.title"), ("creer", "tenseurs.create.title"), ("manipuler", "tenseurs.manipulate.title"),
+        ("numpy", "tenseurs.numpy.title"), ("appareils", "tenseurs.devices.title"), ("code", "tenseurs.twin_title"),
+        ("quiz", "tenseurs.quiz_title"),
+    ],
+)
+with deck.slide("intro"):
+    lesson_intro(PAGE_ID)
+with deck.slide("creer"):
+    spec, tensor = create_section()
+with deck.slide("manipuler"):
+    choices = sections.manipulate_section(tensor)
+with deck.slide("numpy"):
+    sections.numpy_section()
+with deck.slide("appareils"):
+    sections.devices_section(tensor)
+with deck.slide("code"):
+    st.header(t("tenseurs.twin_title"), divider="gray")
+    code_twin(lesson_script(spec, choices, current_language()), "tenseurs.py")
+with deck.slide("quiz"):
+    st.header(t("tenseurs.quiz_title"), divider="gray")
+    sections.quiz_section(tensor, choices)

@@ -247,8 +247,9 @@ def test_every_page_in_projector_mode_at_1280_by_720(page, app_url):
 STREAMLIT_OWN_VIOLATIONS = {"list", "listitem", "scrollable-region-focusable"}
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_accessibility_audit_finds_no_serious_violation(page, app_url, lang):
+@pytest.mark.parametrize(("lang", "scheme"), [("fr", "light"), ("en", "light"), ("fr", "dark")])
+def test_the_accessibility_audit_finds_no_serious_violation(page, app_url, lang, scheme):
+    page.emulate_media(color_scheme=scheme)  # the app follows the visitor's theme
     audit = Axe()
     for lesson in ALL_LESSONS:
         page.goto(f"{app_url}/{lesson.url_path}?lang={lang}")
@@ -259,4 +260,24 @@ def test_the_accessibility_audit_finds_no_serious_violation(page, app_url, lang)
             for violation in violations
             if violation["impact"] in ("serious", "critical") and violation["id"] not in STREAMLIT_OWN_VIOLATIONS
         ]
-        assert not serious, f"/{lesson.url_path}: {serious}"
+        assert not serious, f"/{lesson.url_path} ({scheme}): {serious}"
+
+
+PAGE_THEME = """() => {
+  const app = getComputedStyle(document.querySelector(".stApp"));
+  const caption = document.querySelector("[data-testid=stCaptionContainer]");
+  return [app.colorScheme, app.backgroundColor, caption ? getComputedStyle(caption).color : null];
+}"""
+
+
+def test_every_page_in_the_dark_theme(page, app_url):
+    """Screenshots for the check by eye (charts' lines and labels on the dark background)."""
+    page.emulate_media(color_scheme="dark")
+    for lesson in ALL_LESSONS:
+        page.goto(f"{app_url}/{lesson.url_path}")
+        wait_until_idle(page)
+        scheme, background, caption = page.evaluate(PAGE_THEME)
+        assert scheme == "dark" and background != "rgb(255, 255, 255)"
+        assert caption == "rgb(194, 192, 189)", caption  # the dark half of the caption's light-dark() pair
+        no_exception_on(page)
+        screenshot(page, f"sombre-fr-{lesson.url_path}")

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from components.url_state import bool_notice, choice_notice, inert_excerpt, number_notice
+from components.url_state import bool_notice, choice_notice, inert_excerpt, number_notice, parse_bool
 
 
 @pytest.mark.parametrize("raw", ["0.5", " 0.5", "1e-1", "-3", "3", "0"])
@@ -59,3 +59,9 @@ def test_excerpt_drops_control_characters():
 def test_nan_is_never_in_range():
     assert math.isnan(float("nan"))
     assert number_notice("lr", "nan", 0.0, 1.0, 0.1) is not None
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("0", False), ("true", True), (" FALSE ", False)])
+def test_parse_bool_reads_what_bool_notice_accepts(raw, expected):
+    assert bool_notice("t", raw, False) is None
+    assert parse_bool(raw) is expected

@@ -1,0 +1,92 @@
+"""Presentation mode and the keyboard, in real Chromium: what a teacher presses in class."""
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import IDLE, screenshot, wait_until_idle
+from .test_browser import no_exception_on
+
+SHOWN = "[class*='st-key-diapo_visible_']"
+
+
+def press_on_page(page, key: str) -> None:
+    """A key pressed with nothing focused, as after a click on the page's background."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.press(key)
+
+
+def wait_for_animation_keys(page, chart) -> None:
+    """The chart's inputs drawn and the page's key handler installed."""
+    expect(chart.get_by_role("slider")).to_have_value("0")
+    page.wait_for_function("window.learnPytorchAnimationKeys === true")
+
+
+def test_the_arrows_move_between_slides_and_the_link_follows(page, app_url):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_url}/tenseurs?presentation=1&projecteur=1")
+    wait_until_idle(page)
+    navigation = page.locator(".st-key-diapo_navigation")
+    expect(navigation).to_contain_text("1\u00a0/\u00a07")
+    expect(page.locator("h1").first).to_be_visible()  # the intro slide holds the title
+    press_on_page(page, "ArrowRight")
+    expect(navigation).to_contain_text("2\u00a0/\u00a07")
+    expect(page).to_have_url(re.compile(r"diapo=2"))
+    wait_until_idle(page)
+    expect(page.locator("h1").first).to_be_hidden()  # the intro is hidden, not gone
+    expect(page.locator(SHOWN)).to_have_count(1)
+    expect(page.locator(SHOWN).get_by_role("heading", level=2).first).to_contain_text("Créer un tenseur")
+    no_exception_on(page)
+    screenshot(page, "presentation-fr-tenseurs-2")
+    press_on_page(page, "ArrowLeft")
+    expect(navigation).to_contain_text("1\u00a0/\u00a07")
+    wait_until_idle(page)
+
+
+def test_a_slide_link_opens_on_that_slide_and_a_reload_keeps_it(page, app_url):
+    page.goto(f"{app_url}/optimiseur?presentation=1&diapo=4")
+    wait_until_idle(page)
+    navigation = page.locator(".st-key-diapo_navigation")
+    expect(navigation).to_contain_text("4\u00a0/\u00a05")
+    expect(page.locator(SHOWN).get_by_test_id("stCode").first).to_contain_text("torch.optim")
+    page.reload()
+    wait_until_idle(page)
+    expect(navigation).to_contain_text("4\u00a0/\u00a05")
+
+
+def test_space_pauses_and_the_arrows_step_the_optimizer_animation(page, app_url):
+    frames = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame)))
+    page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100")
+    wait_until_idle(page)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    play, step = chart.get_by_role("checkbox"), chart.get_by_role("slider")
+    expect(play).to_be_checked()
+    wait_for_animation_keys(page, chart)
+    received_before = len(frames)
+    press_on_page(page, " ")
+    expect(play).not_to_be_checked()
+    press_on_page(page, "ArrowRight")
+    press_on_page(page, "ArrowRight")
+    expect(step).to_have_value("2")
+    press_on_page(page, "ArrowLeft")
+    expect(step).to_have_value("1")
+    press_on_page(page, " ")
+    expect(play).to_be_checked()
+    expect(page.locator(IDLE)).to_have_count(1)
+    assert len(frames) == received_before, "a key press reached the server"
+
+
+def test_in_presentation_mode_shift_arrows_step_and_arrows_change_slide(page, app_url):
+    page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100&presentation=1&diapo=2")
+    wait_until_idle(page)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    step = chart.get_by_role("slider")
+    wait_for_animation_keys(page, chart)
+    press_on_page(page, "Shift+ArrowRight")
+    expect(step).to_have_value("1")
+    expect(page.locator(".st-key-diapo_navigation")).to_contain_text("2\u00a0/\u00a05")
+    press_on_page(page, "ArrowRight")
+    expect(page.locator(".st-key-diapo_navigation")).to_contain_text("3\u00a0/\u00a05")
+    wait_until_idle(page)
+    no_exception_on(page)

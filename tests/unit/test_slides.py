@@ -1,0 +1,24 @@
+"""The slide number read from a URL: only 1..count is a slide."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import pytest
+
+from components.slides import HIDDEN_PREFIX, SLIDES_CSS, clamp_slide
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", 1), ("7", 7), (" 3 ", 3), ("0", None), ("8", None), ("-1", None),
+                                               ("2.5", None), ("deux", None), ("", None), (None, None)])
+def test_clamp_slide(raw, expected):
+    assert clamp_slide(raw, 7) == expected
+
+
+@given(st.text(max_size=50), st.integers(min_value=1, max_value=12))
+def test_clamp_slide_never_fails_and_stays_in_range(raw, count):
+    number = clamp_slide(raw, count)
+    assert number is None or 1 <= number <= count
+
+
+def test_the_stylesheet_hides_exactly_the_hidden_slides():
+    assert f'[class*="st-key-{HIDDEN_PREFIX}"]' in SLIDES_CSS and "display: none" in SLIDES_CSS
