@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.i18n import current_language, t
+from components.slides import Deck
 from lessons.catalog import OBJECTIVES
 from lessons.resume.snippets import key_code
 
@@ -18,11 +19,14 @@ PRINT_CSS = """
 """
 
 st.html(PRINT_CSS)
-st.caption(t("app.chapter"))
-st.title(t("resume.title"))
-st.markdown(t("resume.intro"))
+deck = Deck("resume", [("intro", "resume.title")] + [(lesson.page_id, f"home.objectives.{lesson.page_id}") for lesson in OBJECTIVES])
+with deck.slide("intro"):
+    st.caption(t("app.chapter"))
+    st.title(t("resume.title"))
+    st.markdown(t("resume.intro"))
 for number, lesson in enumerate(OBJECTIVES, start=1):
-    st.header(f"{number}. {t(f'home.objectives.{lesson.page_id}')}", divider="gray")
-    st.markdown(t(f"resume.summary.{lesson.page_id}"))
-    st.code(key_code(lesson.page_id, current_language()), language="python")
-    st.page_link(lesson.script, label=t("resume.open_lesson"), icon=lesson.icon)
+    with deck.slide(lesson.page_id):
+        st.header(f"{number}. {t(f'home.objectives.{lesson.page_id}')}", divider="gray")
+        st.markdown(t(f"resume.summary.{lesson.page_id}"))
+        st.code(key_code(lesson.page_id, current_language()), language="python")
+        st.page_link(lesson.script, label=t("resume.open_lesson"), icon=lesson.icon)

@@ -4,9 +4,9 @@ import pytest
 
 from components.i18n import translate
 from components.slides import HIDDEN_PREFIX, SHOWN_PREFIX, slide_state_key
-from lessons.catalog import HOME, OBJECTIVES
+from lessons.catalog import ALL_LESSONS
 
-SLIDE_PAGES = (HOME, *OBJECTIVES)
+SLIDE_PAGES = ALL_LESSONS  # the home page, the five lessons and the recap
 
 
 def position(app) -> str:  # French: "**2 / 7** · title"
