@@ -276,8 +276,14 @@ def test_every_page_in_the_dark_theme(page, app_url):
     for lesson in ALL_LESSONS:
         page.goto(f"{app_url}/{lesson.url_path}")
         wait_until_idle(page)
-        scheme, background, caption = page.evaluate(PAGE_THEME)
+        # The dark half of the caption's light-dark() pair; polled, as the stylesheet's
+        # element is drawn by a component Streamlit loads lazily, after the page is idle.
+        for _ in range(80):
+            scheme, background, caption = page.evaluate(PAGE_THEME)
+            if caption == "rgb(194, 192, 189)":
+                break
+            page.wait_for_timeout(250)
         assert scheme == "dark" and background != "rgb(255, 255, 255)"
-        assert caption == "rgb(194, 192, 189)", caption  # the dark half of the caption's light-dark() pair
+        assert caption == "rgb(194, 192, 189)", f"{lesson.url_path}: {caption}"
         no_exception_on(page)
         screenshot(page, f"sombre-fr-{lesson.url_path}")
