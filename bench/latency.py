@@ -2,43 +2,55 @@
 
 On each page a widget is changed N times (a slider moved by one step with the
 keyboard, a toggle clicked); the latency is the time from the key press or click
-(read in the page, `performance.now()`) to the app reporting
-`data-test-script-state='notRunning'` after the rerun it caused, i.e. with the
-page updated. The floor is the same measurement on a one-slider page
+(read in the page, `performance.now()`) to the browser frame that follows the last
+websocket message of the rerun it caused, i.e. with the page updated. (The app's
+`data-test-script-state` attribute is not enough: a rerun of a few milliseconds goes
+running and back within one React commit, and the attribute never changes.) The floor is the same measurement on a one-slider page
 (`bench/baselines/floor_app.py`), in the same run.
 
 Run alone: .venv/bin/python -m bench.latency
 """
 
+import sys
 from dataclasses import dataclass
 
 from bench.harness import IDLE, chromium, median, percentile, running
 
 INTERACTIONS = 20  # per page and setting, after two warm-ups
 
-# Records every change of the app's script state, and the time of each key press or click.
-RECORDER = """() => {
-  window.benchStates = [];
-  window.benchInput = 0;
-  const app = document.querySelector("[data-testid=stApp]");
-  new MutationObserver(() => window.benchStates.push([app.getAttribute("data-test-script-state"), performance.now()]))
-    .observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
-  for (const type of ["keydown", "pointerdown"]) {
-    document.addEventListener(type, () => { window.benchInput = performance.now(); }, true);
+# Installed before the app loads: the time of every websocket message from the server
+# and of the animation frame that follows it, and of each click or key press.
+RECORDER = """
+window.benchMessages = [];
+window.benchInput = 0;
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", () => {
+      const at = performance.now();
+      requestAnimationFrame(() => window.benchMessages.push([at, performance.now()]));
+    });
   }
-}"""
+};
+for (const type of ["keydown", "pointerdown"]) {
+  document.addEventListener(type, () => { window.benchInput = performance.now(); }, true);
+}
+"""
 
-# The rerun after the last input is over: the state went to running, then back to notRunning.
-RERUN_DONE = """() => {
-  const after = window.benchStates.filter(([, at]) => at >= window.benchInput);
-  const ran = after.findIndex(([state]) => state === "running");
-  return ran >= 0 && after.slice(ran).some(([state]) => state === "notRunning");
-}"""
+# The rerun the last input caused is over: messages came after it, none for QUIET_MS,
+# and the app says it is not running.
+QUIET_MS = 300
+RERUN_DONE = f"""() => {{
+  const after = window.benchMessages.filter(([at]) => at >= window.benchInput);
+  const idle = document.querySelector("[data-test-script-state='notRunning']") !== null;
+  return idle && after.length > 0 && performance.now() - after[after.length - 1][0] > {QUIET_MS};
+}}"""
 
+# From the input to the frame after the run's last message: the page drawn with the result.
 LATENCY = """() => {
-  const after = window.benchStates.filter(([, at]) => at >= window.benchInput);
-  const ran = after.findIndex(([state]) => state === "running");
-  return after.slice(ran).find(([state]) => state === "notRunning")[1] - window.benchInput;
+  const after = window.benchMessages.filter(([at]) => at >= window.benchInput);
+  return after[after.length - 1][1] - window.benchInput;
 }"""
 
 
@@ -46,51 +58,59 @@ LATENCY = """() => {
 class Case:
     name: str
     path: str  # URL path and query
-    widget: str  # "slider": the first slider of the page's main area; "toggle": the projector toggle
+    key: str  # the widget's key: Streamlit marks its element with the class st-key-<key>
+    kind: str = "slider"  # a slider moved one step with the keyboard, or a toggle clicked
 
 
 CASES_DEFAULT = (
-    Case("accueil", "/accueil", "slider"),
-    Case("tenseurs", "/tenseurs", "slider"),
-    Case("autograd", "/autograd", "slider"),
-    Case("fonction-de-cout", "/fonction-de-cout", "slider"),
-    Case("optimiseur", "/optimiseur", "slider"),
-    Case("boucle-entrainement", "/boucle-entrainement", "slider"),
-    Case("resume", "/resume", "toggle"),  # no widget of its own: the sidebar's projector toggle
+    Case("accueil", "/", "x"),
+    Case("tenseurs", "/tenseurs", "grad", "toggle"),
+    Case("autograd", "/autograd", "ax"),
+    Case("fonction-de-cout", "/fonction-de-cout", "w"),
+    Case("optimiseur", "/optimiseur", "lr"),
+    Case("boucle-entrainement", "/boucle-entrainement", "bruit_d"),
+    Case("resume", "/resume", "projecteur", "toggle"),  # no widget of its own: the sidebar's projector toggle
 )
+FLOOR = Case("floor", "/", "x")
 # The largest settings each page allows (sizes, steps, optimizers, model and data size).
 CASES_LARGEST = (
-    Case("tenseurs", "/tenseurs?ctor=randn&dims=3&d0=6&d1=6&d2=6", "slider"),
-    Case("fonction-de-cout", "/fonction-de-cout?aberrants=3&ecart=15", "slider"),
-    Case("optimiseur", "/optimiseur?surface=rosenbrock&opt2=adam&opt3=rmsprop&opt4=nesterov&pas=500", "slider"),
-    Case("boucle-entrainement", "/boucle-entrainement?donnees=moons&n=400&couches=3&largeur=64&epoques=200", "slider"),
+    Case("tenseurs", "/tenseurs?ctor=randn&dims=3&d0=6&d1=6&d2=6", "d1"),
+    Case("fonction-de-cout", "/fonction-de-cout?aberrants=3&ecart=15", "w"),
+    Case("optimiseur", "/optimiseur?surface=rosenbrock&opt2=adam&opt3=rmsprop&opt4=nesterov&pas=500", "lr"),
+    Case("boucle-entrainement", "/boucle-entrainement?donnees=moons&n=400&couches=3&largeur=64&epoques=200", "bruit_d"),
 )
 
 
-def interact(page, widget: str, index: int) -> None:
-    if widget == "toggle":
-        page.get_by_test_id("stSidebar").get_by_text("Mode projecteur").click()
+def interact(page, case: Case, index: int) -> None:
+    widget = page.locator(f".st-key-{case.key}")
+    if case.kind == "toggle":
+        widget.first.locator("label").first.click()
         return
-    slider = page.locator("[data-testid=stMain] [role=slider]").first
-    slider.focus()
-    page.keyboard.press("ArrowRight" if index % 2 == 0 else "ArrowLeft")  # back and forth: stays in range
+    # A click on the track, alternately left and right of the middle: a committed change
+    # each time (keyboard steps are debounced by the slider and may merge).
+    track = widget.first.locator("[data-rac][style*='relative']").first  # the slider's track
+    box = track.bounding_box()
+    track.click(position={"x": box["width"] * (0.3 if index % 2 == 0 else 0.7), "y": box["height"] / 2})
 
 
-def measure(browser, url: str, widget: str, count: int = INTERACTIONS) -> list[float]:
+def measure(browser, url: str, case: Case, count: int = INTERACTIONS) -> list[float]:
     """Latencies in milliseconds of `count` interactions (two warm-ups not counted)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.add_init_script(RECORDER)
     page.goto(url)
     page.wait_for_selector(IDLE, timeout=120_000)
-    if widget == "toggle":
-        page.get_by_test_id("stSidebar").wait_for()
-    page.evaluate(RECORDER)
+    page.locator(f".st-key-{case.key}").first.wait_for()
+    page.wait_for_timeout(QUIET_MS)
+    print(f"  latency: {url}", file=sys.stderr)
     latencies = []
     for index in range(count + 2):
-        interact(page, widget, index)
-        page.wait_for_function(RERUN_DONE, timeout=120_000)
+        interact(page, case, index)
+        try:
+            page.wait_for_function(RERUN_DONE, timeout=60_000)
+        except Exception as error:
+            raise RuntimeError(f"{case.name}: interaction {index} caused no rerun") from error
         if index >= 2:
             latencies.append(page.evaluate(LATENCY))
-        page.wait_for_timeout(100)  # the next input is a new interaction, not a burst
     page.close()
     return latencies
 
@@ -98,13 +118,13 @@ def measure(browser, url: str, widget: str, count: int = INTERACTIONS) -> list[f
 def latency_tables() -> str:
     with chromium() as browser:
         with running("bench/baselines/floor_app.py") as floor_server:
-            floor = measure(browser, floor_server.url, "slider")
+            floor = measure(browser, floor_server.url, FLOOR)
         floor_p95 = percentile(floor, 0.95)
         rows = {"default": [], "largest": []}
         with running() as server:
             for setting, cases in (("default", CASES_DEFAULT), ("largest", CASES_LARGEST)):
                 for case in cases:
-                    values = measure(browser, server.url + case.path, case.widget)
+                    values = measure(browser, server.url + case.path, case)
                     rows[setting].append((case, values))
     target = {"default": 2.0, "largest": 3.0}
     lines = [

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 class Lesson:
     page_id: str  # key prefix in the locale catalogues ("nav.<page_id>")
     script: str  # page file, registered with st.Page so AppTest can switch to it
-    url_path: str  # explicit ASCII path: /optimiseur?lr=0.1
+    url_path: str  # explicit ASCII path: /optimiseur?lr=0.1; "" for the home page, served at /
     icon: str
 
 
-HOME = Lesson("accueil", "lessons/accueil/page.py", "accueil", ":material/home:")
+# Streamlit serves the default page at / only (/accueil would be "Page not found").
+HOME = Lesson("accueil", "lessons/accueil/page.py", "", ":material/home:")
 
 OBJECTIVES = (
     Lesson("tenseurs", "lessons/tenseurs/page.py", "tenseurs", ":material/grid_on:"),

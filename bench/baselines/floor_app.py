@@ -5,5 +5,5 @@ Every interaction latency of the app is compared with this page's, measured in t
 
 import streamlit as st
 
-value = st.slider("x", 0, 100, 50)
+value = st.slider("x", 0, 100, 50, key="x")
 st.write(f"x = {value}")

@@ -29,12 +29,12 @@ def test_every_page_is_reached_through_the_sidebar(page, app_url, lang):
     for lesson in ALL_LESSONS:
         navigation.get_by_role("link", name=translate(f"nav.{lesson.page_id}", lang)).click()
         expect(page.locator("h1").first).to_contain_text(title_of(lesson, lang))
-        path = f"/({lesson.url_path})?" if lesson is HOME else f"/{lesson.url_path}"  # home is also "/"
+        path = f"/{lesson.url_path}"
         query = "" if lang == "fr" else f"\\?lang={lang}"  # French, the default, stays out of the URL
         expect(page).to_have_url(re.compile(f"{path}{query}$"))
         wait_until_idle(page)
         no_exception_on(page)
-        screenshot(page, f"{lang}-{lesson.url_path}")
+        screenshot(page, f"{lang}-{lesson.page_id}")
 
 
 def test_the_language_switch_rewrites_the_page_and_the_url(page, app_url):
@@ -48,7 +48,7 @@ def test_the_language_switch_rewrites_the_page_and_the_url(page, app_url):
 
 
 def test_a_deep_link_reproduces_a_view(page, app_url):
-    page.goto(f"{app_url}/accueil?lang=en&f=sinus&x=2.0")
+    page.goto(f"{app_url}/?lang=en&f=sinus&x=2.0")
     wait_until_idle(page)
     expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("0.0770")
     expect(page.get_by_test_id("stCode").first).to_contain_text("torch.tensor(2.0, requires_grad=True)")
@@ -238,7 +238,7 @@ def test_every_page_in_projector_mode_at_1280_by_720(page, app_url):
             page.wait_for_timeout(250)
         assert size >= 20, f"{lesson.url_path}: body text is {size}px"
         no_exception_on(page)
-        page.screenshot(path=SCREENSHOTS / f"projecteur-fr-{lesson.url_path}.png")
+        page.screenshot(path=SCREENSHOTS / f"projecteur-fr-{lesson.page_id}.png")
 
 
 # Violations inside Streamlit's own markup, which a page cannot change (README, Design):
@@ -286,4 +286,4 @@ def test_every_page_in_the_dark_theme(page, app_url):
         assert scheme == "dark" and background != "rgb(255, 255, 255)"
         assert caption == "rgb(194, 192, 189)", f"{lesson.url_path}: {caption}"
         no_exception_on(page)
-        screenshot(page, f"sombre-fr-{lesson.url_path}")
+        screenshot(page, f"sombre-fr-{lesson.page_id}")
