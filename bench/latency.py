@@ -1,7 +1,7 @@
 """Interaction latency per page, in a real server and a real Chromium.
 
-On each page a widget is changed N times (a slider moved by one step with the
-keyboard, a toggle clicked); the latency is the time from the key press or click
+On each page a widget is changed N times (a click on a slider's track, alternately
+left and right of the middle; a toggle switched with the space bar); the latency is the time from the key press or click
 (read in the page, `performance.now()`) to the browser frame that follows the last
 websocket message of the rerun it caused, i.e. with the page updated. (The app's
 `data-test-script-state` attribute is not enough: a rerun of a few milliseconds goes
@@ -59,7 +59,7 @@ class Case:
     name: str
     path: str  # URL path and query
     key: str  # the widget's key: Streamlit marks its element with the class st-key-<key>
-    kind: str = "slider"  # a slider moved one step with the keyboard, or a toggle clicked
+    kind: str = "slider"  # a slider's track clicked, or a toggle switched with the space bar
 
 
 CASES_DEFAULT = (
@@ -84,7 +84,8 @@ CASES_LARGEST = (
 def interact(page, case: Case, index: int) -> None:
     widget = page.locator(f".st-key-{case.key}")
     if case.kind == "toggle":
-        widget.first.locator("label").first.click()
+        widget.first.locator("input").first.focus()  # the keyboard: no scrolling of the sidebar
+        page.keyboard.press("Space")
         return
     # A click on the track, alternately left and right of the middle: a committed change
     # each time (keyboard steps are debounced by the slider and may merge).

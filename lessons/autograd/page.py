@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.charts import show_chart
 from components import url_state
 from components.code_twin import code_twin
 from components.expressions import ExpressionError
@@ -80,8 +81,8 @@ def derivative_section() -> tuple[str, float, core.Derivatives]:
     else:
         st.info(t("autograd.one.disagree"), icon=":material/info:")
     labels = {"f": "f(x)", "tangent": t("autograd.one.tangent")}
-    st.altair_chart(
-        function_chart(cached_curve(text, x, result.autograd, result.value), x, result.value, labels),
+    show_chart(
+        function_chart, cached_curve(text, x, result.autograd, result.value), x, result.value, labels,
         alt=t("autograd.one.chart_alt", text=text, x=f"{x:.1f}", grad=f"{result.autograd:.4g}"),
     )
     return text, x, result

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from components.charts import show_chart
 from components import url_state
 from components.expressions import ExpressionError
 from components.i18n import t
@@ -71,8 +72,8 @@ def two_variables_section(chosen_function) -> tuple[str, tuple[float, float], co
         st.metric("∂f/∂y = y.grad", f"{gradient.d_dy:.6g}")
     with chart:
         step = (core.X_MAX - core.X_MIN) / (GRID_STEPS - 1)
-        st.altair_chart(
-            contour_chart(cached_surface(text), gradient, step),
+        show_chart(
+            contour_chart, cached_surface(text), gradient, step,
             alt=t("autograd.two.chart_alt", text=text, x=px, y=py, dx=f"{gradient.d_dx:.4g}", dy=f"{gradient.d_dy:.4g}"),
         )
         st.caption(t("autograd.two.arrow"))

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from components.charts import show_chart
 from components import url_state
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
@@ -106,8 +107,8 @@ def show_results(data: core.Data, kind: str, results: dict) -> None:
     names = run_names()
     split_names = {"train": t("boucle.live.train_split"), "val": t("boucle.live.val_split")}
     history = pd.concat([core.history_frame(results[run], names[run], split_names) for run in results if results[run].epochs])
-    st.altair_chart(
-        loss_chart(history, {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")}),
+    show_chart(
+        loss_chart, history, {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")},
         alt=t("boucle.results.chart_alt", runs=", ".join(names[run] for run in results)),
     )
     for run in results:
@@ -133,7 +134,7 @@ def replay_section(data: core.Data, result: core.TrainResult) -> None:
     st.subheader(t("boucle.replay.title"))
     st.markdown(t("boucle.replay.intro"))
     epochs = [epoch for epoch, _ in result.snapshots]
-    st.altair_chart(predictions_chart(data, result.snapshots), alt=t("boucle.replay.alt", first=epochs[0], last=epochs[-1]))
+    show_chart(predictions_chart, data, result.snapshots, alt=t("boucle.replay.alt", first=epochs[0], last=epochs[-1]))
 
 
 def predictions_chart(data: core.Data, snapshots: list[tuple[int, list[float]]]):

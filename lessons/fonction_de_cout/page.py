@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.charts import show_chart
 from components import url_state
 from components.code_twin import code_twin
 from components.slides import Deck
@@ -59,15 +60,15 @@ def regression_section() -> tuple[core.Dataset, tuple[float, int, float, int], f
     for column, name in zip(columns, core.LOSSES):
         column.metric(core.MODULE_NAMES[name], f"{losses[name]:.4f}")
     titles = {"outlier": t("fonction_de_cout.data.outlier"), "point": t("fonction_de_cout.data.point")}
-    st.altair_chart(
-        data_chart(core.points_frame(data, w, b), w, b, titles),
+    show_chart(
+        data_chart, core.points_frame(data, w, b), w, b, titles,
         alt=t("fonction_de_cout.regression.chart_alt", w=w, b=b, mse=f"{losses['mse']:.3f}", mae=f"{losses['mae']:.3f}"),
     )
     st.subheader(t("fonction_de_cout.regression.contributions_title"))
     st.markdown(t("fonction_de_cout.regression.contributions_intro"))
     share = core.contributions(data, w, b, delta)
-    st.altair_chart(
-        contributions_chart(share, loss_labels(), t("fonction_de_cout.regression.share")),
+    show_chart(
+        contributions_chart, share, loss_labels(), t("fonction_de_cout.regression.share"),
         alt=t("fonction_de_cout.regression.contributions_alt"),
     )
     if settings[1] > 0:

@@ -4,6 +4,7 @@ reduction, a custom loss, and the quiz."""
 import pandas as pd
 import streamlit as st
 
+from components.charts import show_chart
 from components import url_state
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
@@ -35,8 +36,8 @@ def shapes_section(data: core.Dataset, w: float, b: float, delta: float, custom:
     st.markdown(t("fonction_de_cout.shapes.intro", delta=delta))
     residuals = (w * data.x + b - data.y).tolist()
     titles = {"residual": t("fonction_de_cout.shapes.residual"), "loss": t("fonction_de_cout.shapes.loss")}
-    st.altair_chart(
-        shapes_chart(cached_shapes(delta, custom), residuals, labels, titles),
+    show_chart(
+        shapes_chart, cached_shapes(delta, custom), residuals, labels, titles,
         alt=t("fonction_de_cout.shapes.chart_alt", delta=delta),
     )
 
@@ -63,8 +64,8 @@ def landscape_section(
             "current": t("fonction_de_cout.landscape.current"),
             "best": t("fonction_de_cout.landscape.best"),
         }
-        st.altair_chart(
-            landscape_chart(cached_landscape(settings, name, delta), (w, b), best, titles, steps),
+        show_chart(
+            landscape_chart, cached_landscape(settings, name, delta), (w, b), best, titles, steps,
             alt=t("fonction_de_cout.landscape.chart_alt", loss=labels[name], w=f"{best[0]:.3f}", b=f"{best[1]:.3f}"),
         )
     with right:
@@ -90,8 +91,8 @@ def classification_section() -> tuple[tuple[float, ...], int]:
     left, right = st.columns([3, 2], gap="large")
     with left:
         titles = {"class": t("fonction_de_cout.classification.class"), "probability": t("fonction_de_cout.classification.probability")}
-        st.altair_chart(
-            probabilities_chart(frame, titles),
+        show_chart(
+            probabilities_chart, frame, titles,
             alt=t("fonction_de_cout.classification.chart_alt", probabilities=", ".join(f"{p:.2f}" for p in result.probabilities)),
         )
     with right:

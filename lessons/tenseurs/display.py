@@ -3,6 +3,7 @@
 import streamlit as st
 import torch
 
+from components.charts import show_chart
 from components.i18n import t
 from lessons.tenseurs.charts import tensor_chart
 from lessons.tenseurs.core import SHOWN_SIDE, TensorFacts, tensor_cells, tensor_facts
@@ -12,7 +13,7 @@ def show_tensor(tensor: torch.Tensor, name: str, mark: torch.Tensor | None = Non
     """The tensor's picture, with a one-line description for screen readers."""
     cells = tensor_cells(tensor, mark)
     description = t("tenseurs.picture_alt", name=name, shape=tuple(tensor.shape), dtype=str(tensor.dtype))
-    st.altair_chart(tensor_chart(cells.frame, mark_meaning), width="content", alt=description)
+    show_chart(tensor_chart, cells.frame, mark_meaning, width="content", alt=description)  # up to 14 a page
     if cells.truncated:
         st.caption(t("tenseurs.truncated", side=SHOWN_SIDE))
 

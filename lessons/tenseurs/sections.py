@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 import torch
 
+from components.charts import show_chart
 from components import url_state
 from components.devices import available_devices, selected_device
 from components.i18n import t
@@ -306,7 +307,7 @@ def timing_panel() -> None:
         )
         n_measured = timings[0].n
         description = t("tenseurs.devices.timing_alt", n=n_measured, results=", ".join(frame["label"]))
-        st.altair_chart(timing_chart(frame, t("tenseurs.devices.axis", n=n_measured)), alt=description)
+        show_chart(timing_chart, frame, t("tenseurs.devices.axis", n=n_measured), alt=description)
     if devices == ["cpu"]:
         st.info(t("tenseurs.devices.cpu_only"), icon=":material/memory:")
 
