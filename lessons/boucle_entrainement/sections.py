@@ -134,7 +134,7 @@ def replay_section(data: core.Data, result: core.TrainResult) -> None:
     st.subheader(t("boucle.replay.title"))
     st.markdown(t("boucle.replay.intro"))
     epochs = [epoch for epoch, _ in result.snapshots]
-    show_chart(predictions_chart, data, result.snapshots, alt=t("boucle.replay.alt", first=epochs[0], last=epochs[-1]))
+    st.altair_chart(predictions_chart(data, result.snapshots), alt=t("boucle.replay.alt", first=epochs[0], last=epochs[-1]))
 
 
 def predictions_chart(data: core.Data, snapshots: list[tuple[int, list[float]]]):
