@@ -81,7 +81,7 @@ def contour_chart(frame: pd.DataFrame, gradient: Gradient2D, step: float) -> alt
     shaft = alt.Chart(arrow).mark_line(color="white", strokeWidth=4).encode(x="x:Q", y="y:Q")
     start = alt.Chart(arrow.head(1)).mark_point(filled=True, size=140, color="white", stroke="black").encode(x="x:Q", y="y:Q")
     # A triangle-up rotated clockwise by `angle` points along the gradient.
-    angle = math.degrees(math.atan2(gradient.d_dx, gradient.d_dy))
+    angle = math.degrees(math.atan2(gradient.d_dx, gradient.d_dy)) % 360  # Vega-Lite takes 0 to 360
     tip = (
         alt.Chart(arrow.tail(1))
         .mark_point(shape="triangle-up", angle=angle, filled=True, size=320, color="white", stroke="black")

@@ -1,0 +1,39 @@
+"""Every benchmark, one command: .venv/bin/python -m bench   (about 8 minutes)
+
+Prints markdown tables: interaction latency per page against the framework's floor,
+the animation against a naive server loop, a class of 1, 10 and 30 sessions (latency,
+errors, memory), cold start against the bare import, training throughput against the
+plain loop. Every figure is a median or percentile of repeated runs and every target
+a ratio against a reference measured in the same run, on the same machine.
+"""
+
+import platform
+import time
+
+import torch
+
+from bench.animation import animation_table
+from bench.classroom import classroom_table
+from bench.coldstart import coldstart_table
+from bench.latency import latency_tables
+from bench.training import training_table
+
+SECTIONS = (
+    ("Interaction latency", latency_tables),
+    ("Animation", animation_table),
+    ("A class of thirty", classroom_table),
+    ("Cold start", coldstart_table),
+    ("Training throughput", training_table),
+)
+
+
+def main() -> None:
+    print(f"# Benchmarks — {time.strftime('%Y-%m-%d %H:%M')} — {platform.machine()}, "
+          f"{torch.get_num_threads()} torch thread(s), Python {platform.python_version()}, torch {torch.__version__}\n")
+    for title, table in SECTIONS:
+        start = time.perf_counter()
+        print(f"## {title}\n\n{table()}\n\n_{time.perf_counter() - start:.0f} s_\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()
