@@ -6,15 +6,11 @@ Run: .venv/bin/python -m bench.optimizer   (prints markdown tables)
    a rerun does when its cache misses (median of repeated runs after a warm-up).
 2. Whole rerun: the optimizer page run by AppTest, cache missed (a new start each
    time) and cache hit (the same settings again).
-3. Animation in a real browser: websocket messages the server sends while the
-   animation plays, and the distinct frames the browser draws per second.
+The animation in a real browser is measured by bench/animation.py.
 """
 
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import torch
@@ -85,65 +81,6 @@ def rerun_table() -> str:
     )
 
 
-FRAME_COUNTER = """
-async (seconds) => {
-  const canvas = document.querySelector("[data-testid='stVegaLiteChart'] canvas");
-  let last = null, changes = 0;
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    await new Promise(requestAnimationFrame);
-    const pixels = canvas.toDataURL();
-    if (pixels !== last) { changes += 1; last = pixels; }
-  }
-  return changes / seconds;
-}
-"""
-
-
-def animation_table(seconds: float = 5.0) -> str:
-    from playwright.sync_api import sync_playwright
-
-    port = 8599
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            received = []
-            page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: received.append(frame)))
-            page.goto(f"http://127.0.0.1:{port}/optimiseur?surface=rosenbrock&opt2=adam&lr2=0.03&pas=500")
-            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-            page.wait_for_timeout(1500)
-            before = len(received)
-            frames_per_second = page.evaluate(FRAME_COUNTER, seconds)
-            messages = len(received) - before
-            browser.close()
-    finally:
-        server.terminate()
-    return "\n".join(
-        [
-            f"| animation, {seconds:.0f} s of play | value |",
-            "|---|---|",
-            f"| websocket messages from the server | {messages} |",
-            f"| distinct frames drawn per second | {frames_per_second:.0f} |",
-        ]
-    )
-
-
 if __name__ == "__main__":
     print(compute_table(), end="\n\n")
-    print(rerun_table(), end="\n\n")
-    print(animation_table())
+    print(rerun_table())
