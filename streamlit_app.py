@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import url_state
 from components.devices import device_controls
+from components.errors import friendly_errors
 from components.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, t
 from components.projector import PROJECTOR_KEY, apply_page_style, projector_controls
 from components.share import share_controls
@@ -11,26 +12,6 @@ from components.slides import presentation_controls
 from components.torch_setup import configure_torch
 from lessons.catalog import HOME, OBJECTIVES, RECAP, Lesson
 
-configure_torch()
-url_state.start_run()
-
-with st.sidebar:
-    url_state.radio(
-        t("sidebar.language"),  # both languages: whoever cannot read one finds the switch
-        LANGUAGES,
-        key=LANGUAGE_KEY,
-        format_func=LANGUAGE_NAMES.get,
-        horizontal=True,
-    )
-
-# After the language is known, so the browser tab's title is translated too. A link
-# opened in projector mode (?projecteur=1) starts with the sidebar folded away.
-st.set_page_config(
-    page_title=t("app.page_title"),
-    page_icon="🔥",  # an emoji: a material icon is fetched from Google at every load
-    layout="wide",
-    initial_sidebar_state="collapsed" if st.query_params.get(PROJECTOR_KEY) in ("1", "true") else "auto",
-)
 
 
 def page(lesson: Lesson) -> st.Page:
@@ -43,24 +24,48 @@ def page(lesson: Lesson) -> st.Page:
     )
 
 
-current_page = st.navigation(
-    {
-        t("nav.section_intro"): [page(HOME)],
-        t("nav.section_objectives"): [page(lesson) for lesson in OBJECTIVES],
-        t("nav.section_recap"): [page(RECAP)],
-    }
-)
+def main() -> None:
+    with st.sidebar:
+        url_state.radio(
+            t("sidebar.language"),  # both languages: whoever cannot read one finds the switch
+            LANGUAGES,
+            key=LANGUAGE_KEY,
+            format_func=LANGUAGE_NAMES.get,
+            horizontal=True,
+        )
 
-with st.sidebar:
-    st.divider()
-    device_controls()
-    projector_controls()
-    presentation_controls()
+    # After the language is known, so the browser tab's title is translated too. A link
+    # opened in projector mode (?projecteur=1) starts with the sidebar folded away.
+    st.set_page_config(
+        page_title=t("app.page_title"),
+        page_icon="🔥",  # an emoji: a material icon is fetched from Google at every load
+        layout="wide",
+        initial_sidebar_state="collapsed" if st.query_params.get(PROJECTOR_KEY) in ("1", "true") else "auto",
+    )
+    current_page = st.navigation(
+        {
+            t("nav.section_intro"): [page(HOME)],
+            t("nav.section_objectives"): [page(lesson) for lesson in OBJECTIVES],
+            t("nav.section_recap"): [page(RECAP)],
+        }
+    )
+    with st.sidebar:
+        st.divider()
+        device_controls()
+        projector_controls()
+        presentation_controls()
 
-apply_page_style()
-notices = st.container()
-current_page.run()
-with notices:
-    url_state.show_notices()
-with st.sidebar:  # after the page ran: the link holds every value it set
-    share_controls(current_page.url_path)
+    apply_page_style()
+    notices = st.container()
+    with friendly_errors(current_page.url_path or "/"):  # a failing page keeps the sidebar
+        current_page.run()
+    with notices:
+        url_state.show_notices()
+    with st.sidebar:  # after the page ran: the link holds every value it set
+        share_controls(current_page.url_path)
+
+
+configure_torch()
+url_state.start_run()
+with friendly_errors("router"):  # even the sidebar: a hostile client can send what no browser would
+    main()

@@ -2,17 +2,22 @@
 
 Pure PyTorch; never imports streamlit. The loop reports every epoch through a
 callback, so the page can draw it live. Data, initial weights and batch order come
-from per-call generators seeded by the learner's seed; only dropout, when a bug-lab
-switch adds it, draws from torch's global generator (nn.Dropout has no generator).
+from per-call generators seeded by the learner's seed. Dropout, which a bug-lab switch
+adds, can only draw from torch's global generator (nn.Dropout takes no generator):
+such a training holds a lock and a private, seeded copy of that generator
+(`torch.random.fork_rng`), so sessions training at once never share its draws.
 """
 
 import math
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 import pandas as pd
 import torch
 from torch import nn
+from torch.nn.utils import skip_init
 from torch.utils.data import DataLoader, TensorDataset
 
 from lessons.optimiseur.core import OptimizerSpec, make_optimizer
@@ -88,19 +93,25 @@ class ModelSpec:
     dropout: float = 0.0
 
 
+def linear(inputs: int, outputs: int) -> nn.Linear:
+    """An nn.Linear left uninitialised (`skip_init`): its default initialisation would
+    draw from torch's global generator, which another session's dropout may be using."""
+    return skip_init(nn.Linear, inputs, outputs)
+
+
 def make_model(spec: ModelSpec, classification: bool, seed: int) -> nn.Module:
     inputs, outputs = (2, 2) if classification else (1, 1)
     if spec.kind == "linear":
-        model: nn.Module = nn.Linear(inputs, outputs)
+        model: nn.Module = linear(inputs, outputs)
     else:
         layers: list[nn.Module] = []
         size = inputs
         for _ in range(spec.hidden_layers):
-            layers += [nn.Linear(size, min(spec.width, MAX_WIDTH)), ACTIVATIONS[spec.activation]()]
+            layers += [linear(size, min(spec.width, MAX_WIDTH)), ACTIVATIONS[spec.activation]()]
             if spec.dropout:
                 layers.append(nn.Dropout(spec.dropout))
             size = min(spec.width, MAX_WIDTH)
-        layers.append(nn.Linear(size, outputs))
+        layers.append(linear(size, outputs))
         model = nn.Sequential(*layers)
     _initialise(model, torch.Generator().manual_seed(seed))
     return model
@@ -164,6 +175,20 @@ def prediction_grid(data: Data) -> torch.Tensor:
     return torch.stack([grid_x.reshape(-1), grid_y.reshape(-1)], dim=1)
 
 
+_GLOBAL_GENERATOR_LOCK = threading.Lock()
+
+
+@contextmanager
+def private_global_generator(seed: int, needed: bool) -> Iterator[None]:
+    """While a dropout model trains: torch's global generator, seeded, for this call only."""
+    if not needed:
+        yield
+        return
+    with _GLOBAL_GENERATOR_LOCK, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
 def train(
     data: Data,
     model_spec: ModelSpec,
@@ -189,32 +214,33 @@ def train(
     x_val, y_val = data.x_val.to(device), data.y_val.to(device)
     grid = prediction_grid(data).to(device)
     result = TrainResult(model=model)
-    for epoch in range(1, min(spec.epochs, MAX_EPOCHS) + 1):
-        if "no_train_eval" not in bugs:
-            model.train()
-        total, count = 0.0, 0
-        for x, y in loader:
-            x, y = x.to(device), y.to(device)
-            if "no_zero_grad" not in bugs and "zero_grad_after_backward" not in bugs:
-                optimizer.zero_grad()
-            loss = criterion(model(x), y)
-            loss.backward()
-            if "zero_grad_after_backward" in bugs:
-                optimizer.zero_grad()  # the mistake: the gradients are gone before step()
-            optimizer.step()
-            total += loss.item() * len(x)
-            count += len(x)
-        record = _validate(model, criterion, x_val, y_val, data.classification, epoch, total / count, bugs)
-        result.epochs.append(record)
-        if epoch % spec.snapshot_every == 0 or epoch == 1:
-            result.snapshots.append((epoch, _predict(model, grid, data.classification, bugs)))
-        if not (math.isfinite(record.train_loss) and math.isfinite(record.val_loss)):
-            result.diverged = True
-            break
-        if on_epoch is not None and on_epoch(record, result) is False:
-            break
-    if result.snapshots and result.snapshots[-1][0] != result.epochs[-1].epoch:
-        result.snapshots.append((result.epochs[-1].epoch, _predict(model, grid, data.classification, bugs)))
+    with private_global_generator(spec.seed, model_spec.dropout > 0):
+        for epoch in range(1, min(spec.epochs, MAX_EPOCHS) + 1):
+            if "no_train_eval" not in bugs:
+                model.train()
+            total, count = 0.0, 0
+            for x, y in loader:
+                x, y = x.to(device), y.to(device)
+                if "no_zero_grad" not in bugs and "zero_grad_after_backward" not in bugs:
+                    optimizer.zero_grad()
+                loss = criterion(model(x), y)
+                loss.backward()
+                if "zero_grad_after_backward" in bugs:
+                    optimizer.zero_grad()  # the mistake: the gradients are gone before step()
+                optimizer.step()
+                total += loss.item() * len(x)
+                count += len(x)
+            record = _validate(model, criterion, x_val, y_val, data.classification, epoch, total / count, bugs)
+            result.epochs.append(record)
+            if epoch % spec.snapshot_every == 0 or epoch == 1:
+                result.snapshots.append((epoch, _predict(model, grid, data.classification, bugs)))
+            if not (math.isfinite(record.train_loss) and math.isfinite(record.val_loss)):
+                result.diverged = True
+                break
+            if on_epoch is not None and on_epoch(record, result) is False:
+                break
+        if result.snapshots and result.snapshots[-1][0] != result.epochs[-1].epoch:
+            result.snapshots.append((result.epochs[-1].epoch, _predict(model, grid, data.classification, bugs)))
     return result
 
 
@@ -242,7 +268,12 @@ def _validate(model, criterion, x_val, y_val, classification, epoch, train_loss,
 def _predict(model: nn.Module, grid: torch.Tensor, classification: bool, bugs: frozenset[str]) -> list[float]:
     if "no_train_eval" not in bugs:
         model.eval()
-    with torch.no_grad():
+    # A picture for the page, not part of the training: with dropout on (the train/eval
+    # bug), its draws come from a throwaway copy of the generator, so the loop's own draws
+    # are those of the code twin, which draws no pictures. (Only then: restoring the
+    # copy outside the training's lock would rewind another session's draws.)
+    dropout = any(isinstance(layer, nn.Dropout) for layer in model.modules())
+    with torch.no_grad(), torch.random.fork_rng(devices=[]) if dropout else nullcontext():
         output = model(grid)
     values = torch.softmax(output, dim=1)[:, 1] if classification else output[:, 0]
     return values.cpu().tolist()

@@ -78,6 +78,7 @@ def training_script(kind: str, n: int, noise: float, seed: int, model_spec: core
     else:
         validation = "    with torch.no_grad():\n        output = model(x_val)\n        val_loss = criterion(output, y_val)\n"
     accuracy = '    print(epoch, "accuracy =", (output.argmax(dim=1) == y_val).float().mean().item())\n' if classification else ""
+    global_seed = f"torch.manual_seed({seed})  # nn.Dropout: torch's global generator\n" if model_spec.dropout else ""
     return f'''"""{translate("boucle.twin.docstring", lang)}"""
 import math
 
@@ -99,7 +100,7 @@ for layer in model.modules():  # nn.Linear's own initialisation, from a seeded g
         nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
 model = model.to(device)
 print(model)
-
+{global_seed}
 {comment("loop")}
 criterion = {criterion}
 optimizer = {optimizer}{mistake("huge_lr")}

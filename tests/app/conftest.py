@@ -7,6 +7,14 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 RUN_TIMEOUT = 60  # the first run imports torch
+SWEEP_COUNTS: dict[str, int] = {}  # inputs tried per page by the hostile sweep, printed at the end
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SWEEP_COUNTS:
+        terminalreporter.section("hostile sweep: inputs tried per page")
+        for page, count in sorted(SWEEP_COUNTS.items()):
+            terminalreporter.write_line(f"{page:<22} {count}")
 
 
 @pytest.fixture

@@ -98,15 +98,15 @@ def test_each_bug_has_its_documented_effect():
 def test_forgetting_eval_leaves_dropout_on_during_validation():
     data = core.make_data("sine", 120, 0.2, 0)
     model = core.ModelSpec("mlp", 2, 32, dropout=0.5)
-    torch.manual_seed(0)  # dropout draws from the global generator
     buggy = core.train(data, model, spec(epochs=5, bugs=frozenset({"no_train_eval"})))
-    torch.manual_seed(0)
     clean = core.train(data, model, spec(epochs=5))
     assert buggy.model.training  # never switched to eval mode
     assert not clean.model.training
-    snapshot = core._predict(buggy.model, core.prediction_grid(data), False, frozenset({"no_train_eval"}))
-    again = core._predict(buggy.model, core.prediction_grid(data), False, frozenset({"no_train_eval"}))
-    assert snapshot != again  # dropout: two predictions of the same points differ
+    grid = core.prediction_grid(data)
+    with_dropout = core._predict(buggy.model, grid, False, frozenset({"no_train_eval"}))
+    buggy.model.eval()
+    without = core._predict(buggy.model, grid, False, frozenset())
+    assert with_dropout != without  # the same model predicts other values: dropout was still on
 
 
 def test_the_callback_can_stop_training():
@@ -133,3 +133,37 @@ def test_live_templates_read_named_datasets_and_validate_once_filled():
     assert layers_data == [{"name": "live"}] * len(fit["layer"]) and "datasets" not in fit
     filled = {**loss, "datasets": {"history": [{"epoch": 1, "loss": 0.5, "split": "train", "run": "correct"}]}}
     alt.Chart.from_dict(filled)  # a valid Vega-Lite spec once its data is in
+
+
+def test_dropout_training_is_seeded_and_isolated_from_other_sessions():
+    """Two sessions training dropout models at once get exactly what each gets alone."""
+    import threading
+
+    data = core.make_data("moons", 120, 0.2, 0)
+    model = core.ModelSpec("mlp", 2, 16, dropout=0.5)
+    specs = [core.TrainSpec(epochs=8, seed=seed, optimizer=OptimizerSpec("adam", lr=0.01)) for seed in (1, 2)]
+    alone = [[epoch.train_loss for epoch in core.train(data, model, spec).epochs] for spec in specs]
+    together = [None, None]
+
+    def run(index):  # nothing else in the app draws from the global generator
+        together[index] = [epoch.train_loss for epoch in core.train(data, model, specs[index]).epochs]
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert together == alone
+    assert alone[0] != alone[1]
+
+
+def test_the_code_twin_reproduces_a_dropout_training_exactly():
+    from lessons.boucle_entrainement import snippets
+    from tests.twin_check import run_twin
+
+    data = core.make_data("moons", 120, 0.2, 3)
+    model = core.ModelSpec("mlp", 2, 16, dropout=0.5)
+    spec = core.TrainSpec(epochs=5, seed=3, optimizer=OptimizerSpec("adam", lr=0.01), bugs=frozenset({"no_train_eval"}))
+    result = core.train(data, model, spec)
+    printed = run_twin(snippets.training_script("moons", 120, 0.2, 3, model, spec, "cpu", "fr"))
+    assert float(printed["5 train"]) == pytest.approx(result.epochs[-1].train_loss, rel=1e-6)

@@ -1,0 +1,26 @@
+"""Friendly errors: an unexpected failure in a page shows a short message in the
+learner's language, with what to do, and is logged with its traceback on the server.
+
+Streamlit would otherwise print the exception and, with `client.showErrorDetails` at
+its default, the traceback, on the learner's screen. Streamlit's own control flow
+(`st.rerun`, `st.stop`, a session ending) raises `BaseException`s, which pass through.
+"""
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from components.i18n import t
+
+LOGGER = logging.getLogger("apprendre_pytorch")
+
+
+@contextmanager
+def friendly_errors(where: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception:
+        LOGGER.exception("unexpected error on page %s", where)
+        st.error(t("error.unexpected"), icon=":material/sentiment_dissatisfied:")
