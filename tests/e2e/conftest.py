@@ -80,6 +80,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVER_PIDS: list[int] = []  # the server's process, for tests that read its CPU time
+
+
+def server_cpu_seconds() -> float:
+    fields = Path(f"/proc/{SERVER_PIDS[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     port = free_port()
@@ -90,6 +98,7 @@ def app_url(tmp_path_factory):
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
+    SERVER_PIDS[:] = [server.pid]
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
