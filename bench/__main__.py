@@ -3,8 +3,9 @@
 Prints markdown tables: interaction latency per page against the framework's floor,
 the animation against a naive server loop, a class of 1, 10 and 30 sessions (latency,
 errors, memory), cold start against the bare import, training throughput against the
-plain loop. Every figure is a median or percentile of repeated runs and every target
-a ratio against a reference measured in the same run, on the same machine.
+plain loop, and the worst-case compute of one rerun per page. Every figure is a median
+or a percentile of repeated runs, and every target a ratio against a reference
+measured in the same run, on the same machine.
 """
 
 import platform
@@ -17,6 +18,7 @@ from bench.classroom import classroom_table
 from bench.coldstart import coldstart_table
 from bench.latency import latency_tables
 from bench.training import training_table
+from bench.worstcase import worstcase_table
 
 SECTIONS = (
     ("Interaction latency", latency_tables),
@@ -24,6 +26,7 @@ SECTIONS = (
     ("A class of thirty", classroom_table),
     ("Cold start", coldstart_table),
     ("Training throughput", training_table),
+    ("Worst case per page", worstcase_table),
 )
 
 
