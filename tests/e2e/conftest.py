@@ -132,6 +132,15 @@ def wait_until_idle(page) -> None:
     page.wait_for_selector(IDLE, timeout=60_000)
 
 
+def wait_for_app_style(page) -> None:
+    """The app's own stylesheet applied: Streamlit draws `st.html` with a component it
+    loads lazily, a moment after the page reports idle."""
+    page.wait_for_function(
+        "[...document.querySelectorAll('style')].some((style) => style.textContent.includes('stCaptionContainer'))",
+        timeout=30_000,
+    )
+
+
 def screenshot(page, name: str) -> None:
     """The whole page: Streamlit scrolls inside stMain, so grow the viewport to its height."""
     SCREENSHOTS.mkdir(exist_ok=True)

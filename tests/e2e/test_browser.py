@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from components.i18n import LANGUAGES, translate
 from lessons.catalog import ALL_LESSONS, HOME
 
-from .conftest import IDLE, SCREENSHOTS, screenshot, wait_until_idle
+from .conftest import IDLE, SCREENSHOTS, screenshot, wait_for_app_style, wait_until_idle
 
 
 def title_of(lesson, lang: str) -> str:
@@ -254,6 +254,7 @@ def test_the_accessibility_audit_finds_no_serious_violation(page, app_url, lang,
     for lesson in ALL_LESSONS:
         page.goto(f"{app_url}/{lesson.url_path}?lang={lang}")
         wait_until_idle(page)
+        wait_for_app_style(page)
         violations = audit.run(page).response["violations"]
         serious = [
             f"{violation['id']} ({len(violation['nodes'])}): {violation['nodes'][0]['failureSummary'][:200]}"
