@@ -8,6 +8,7 @@ or a percentile of repeated runs, and every target a ratio against a reference
 measured in the same run, on the same machine.
 """
 
+import os
 import platform
 import time
 
@@ -31,8 +32,8 @@ SECTIONS = (
 
 
 def main() -> None:
-    print(f"# Benchmarks — {time.strftime('%Y-%m-%d %H:%M')} — {platform.machine()}, "
-          f"{torch.get_num_threads()} torch thread(s), Python {platform.python_version()}, torch {torch.__version__}\n")
+    print(f"# Benchmarks — {time.strftime('%Y-%m-%d %H:%M')} — {platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, torch {torch.__version__} (one thread per operation in the server)\n")
     for title, table in SECTIONS:
         start = time.perf_counter()
         print(f"## {title}\n\n{table()}\n\n_{time.perf_counter() - start:.0f} s_\n", flush=True)

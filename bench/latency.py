@@ -1,12 +1,17 @@
 """Interaction latency per page, in a real server and a real Chromium.
 
 On each page a widget is changed N times (a click on a slider's track, alternately
-left and right of the middle; a toggle switched with the space bar); the latency is the time from the key press or click
-(read in the page, `performance.now()`) to the browser frame that follows the last
-websocket message of the rerun it caused, i.e. with the page updated. (The app's
-`data-test-script-state` attribute is not enough: a rerun of a few milliseconds goes
-running and back within one React commit, and the attribute never changes.) The floor is the same measurement on a one-slider page
-(`bench/baselines/floor_app.py`), in the same run.
+left and right of the middle; a toggle switched with the space bar). The latency is
+the time from the click or key press (read in the page, `performance.now()`) to the
+browser frame that follows the last websocket message of the rerun it caused, i.e.
+with the page updated. (The app's `data-test-script-state` attribute is not enough:
+a rerun of a few milliseconds goes running and back within one React commit, and
+the attribute never changes.)
+
+The floor is the same measurement on a one-slider page (`bench/baselines/floor_app.py`),
+in the same run. A second reference, a slider above 100 static elements
+(`bench/baselines/static_page.py`), shows what Streamlit alone costs to redraw a page
+of a lesson's size.
 
 Run alone: .venv/bin/python -m bench.latency
 """
@@ -120,6 +125,8 @@ def latency_tables() -> str:
     with chromium() as browser:
         with running("bench/baselines/floor_app.py") as floor_server:
             floor = measure(browser, floor_server.url, FLOOR)
+        with running("bench/baselines/static_page.py") as static_server:
+            static = measure(browser, static_server.url, FLOOR)
         floor_p95 = percentile(floor, 0.95)
         rows = {"default": [], "largest": []}
         with running() as server:
@@ -132,6 +139,8 @@ def latency_tables() -> str:
         f"| page ({INTERACTIONS} interactions each) | settings | median | p95 | p95 / floor p95 | target |",
         "|---|---|---|---|---|---|",
         f"| floor: one-slider page | - | {median(floor):.0f} ms | {floor_p95:.0f} ms | 1.00 | |",
+        f"| reference: one slider above 100 static elements, no computation | - | {median(static):.0f} ms "
+        f"| {percentile(static, 0.95):.0f} ms | {percentile(static, 0.95) / floor_p95:.2f} | |",
     ]
     for setting, measured in rows.items():
         for case, values in measured:
