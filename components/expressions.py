@@ -11,6 +11,7 @@ course needs one tree evaluated on tensors, on SymPy symbols and printed as code
 
 import ast
 import math
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -103,7 +104,9 @@ def parse_expression(text: str, variables: tuple[str, ...] = ("x",)) -> Expressi
     if "\\" in text:  # never valid here; in a string it would make ast.parse warn
         raise ExpressionError("expr.syntax")
     try:
-        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+        with warnings.catch_warnings():  # "2x", "1e": Python warns before refusing; the learner gets our message
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         raise ExpressionError("expr.syntax") from None
     if sum(1 for _ in ast.walk(tree)) > 4 * MAX_NODES:  # before converting anything

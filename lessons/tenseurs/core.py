@@ -7,6 +7,7 @@ them in the learner's language.
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -66,7 +67,9 @@ def parse_tensor_literal(text: str) -> list:
     if "\\" in text:  # never valid in a list of numbers; in a string it makes ast.parse warn
         raise TensorInputError("tenseurs.error.syntax")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # "1e", "0x": Python warns before refusing; the learner gets our message
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         raise TensorInputError("tenseurs.error.syntax") from None
     if not isinstance(tree.body, (ast.List, ast.Tuple)):
