@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 # A cold page (torch warming up, a first optimisation) can take seconds on a busy
@@ -148,5 +149,9 @@ def screenshot(page, name: str) -> None:
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": viewport["width"], "height": min(max(height, viewport["height"]), 8000)})
     wait_until_idle(page)
+    try:  # widgets Streamlit loads lazily show grey skeletons first: shoot the page drawn
+        page.wait_for_function("!document.querySelector('[data-testid^=stSkeleton]')", timeout=10_000)
+    except PlaywrightTimeoutError:
+        pass  # a screenshot is for the eye; the tests' assertions are elsewhere
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
     page.set_viewport_size(viewport)
