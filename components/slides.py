@@ -54,6 +54,15 @@ def clamp_slide(raw: str | None, count: int) -> int | None:
     return number if 1 <= number <= count else None
 
 
+def lesson_deck(page_id: str, prefix: str, sections: Sequence[tuple[str, str]]) -> "Deck":
+    """A lesson's slides: its intro, its own `sections`, then the code twin and the quiz
+    (titled by the `<prefix>.twin_title` and `<prefix>.quiz_title` locale keys)."""
+    return Deck(
+        page_id,
+        [("intro", f"{page_id}.title"), *sections, ("code", f"{prefix}.twin_title"), ("quiz", f"{prefix}.quiz_title")],
+    )
+
+
 class Deck:
     """The slides of one page: `with deck.slide("quiz"): ...` around each section.
 

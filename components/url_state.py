@@ -49,10 +49,8 @@ def choice_notice(name: str, raw: str, options: Sequence[str], default: str) -> 
     return UrlNotice("url.invalid_choice", _values(name, raw, default, choices=shown))
 
 
-SHORT_BOOLEANS = {"1": True, "0": False}  # ?projecteur=1 reads better in a shared link
-
-
-_BOOLEANS = {**SHORT_BOOLEANS, "true": True, "false": False}
+# ?projecteur=1 reads better in a shared link; Streamlit's own true/false work too.
+_BOOLEANS = {"1": True, "0": False, "true": True, "false": False}
 
 
 def bool_notice(name: str, raw: str, default: bool) -> UrlNotice | None:

@@ -6,9 +6,9 @@ import streamlit as st
 from components import url_state
 from components.code_twin import code_twin
 from components.devices import device_inventory, missing_device_reason_key
-from components.slides import Deck
 from components.i18n import current_language, t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz, quiz_progress
+from components.slides import Deck
 from lessons.accueil import core
 from lessons.accueil.snippets import pillars_script
 from lessons.catalog import ALL_LESSONS, OBJECTIVES

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from components.charts import show_chart
 from components import url_state
+from components.charts import show_chart
 from components.code_twin import code_twin
 from components.expressions import ExpressionError
-from components.slides import Deck
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
+from components.slides import lesson_deck
 from lessons.autograd import core, sections
 from lessons.autograd.charts import function_chart
 from lessons.autograd.snippets import autograd_script
@@ -88,12 +88,12 @@ def derivative_section() -> tuple[str, float, core.Derivatives]:
     return text, x, result
 
 
-deck = Deck(
+deck = lesson_deck(
     PAGE_ID,
+    "autograd",
     [
-        ("intro", "autograd.title"), ("derivee", "autograd.one.title"), ("graphe", "autograd.graph.title"),
-        ("deux_variables", "autograd.two.title"), ("regles", "autograd.rules.title"), ("code", "autograd.twin_title"),
-        ("quiz", "autograd.quiz_title"),
+        ("derivee", "autograd.one.title"), ("graphe", "autograd.graph.title"),
+        ("deux_variables", "autograd.two.title"), ("regles", "autograd.rules.title"),
     ],
 )
 with deck.slide("intro"):

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from components.charts import show_chart
 from components import url_state
+from components.charts import show_chart
 from components.expressions import ExpressionError
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz

@@ -8,9 +8,9 @@ import streamlit as st
 from components import url_state
 from components.code_twin import code_twin
 from components.devices import selected_device
-from components.slides import Deck
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
+from components.slides import lesson_deck
 from lessons.boucle_entrainement import core, sections
 from lessons.boucle_entrainement.charts import loss_chart
 from lessons.boucle_entrainement.snippets import training_script
@@ -67,13 +67,7 @@ def training_controls(classification: bool) -> core.TrainSpec:
     return core.TrainSpec(epochs=epochs, batch_size=int(batch), loss=loss, optimizer=OptimizerSpec(kind, lr=lr), shuffle=shuffle)
 
 
-deck = Deck(
-    PAGE_ID,
-    [
-        ("intro", "boucle_entrainement.title"), ("reglages", "boucle.setup.title"), ("entrainement", "boucle.live.title"),
-        ("code", "boucle.twin_title"), ("quiz", "boucle.quiz_title"),
-    ],
-)
+deck = lesson_deck(PAGE_ID, "boucle", [("reglages", "boucle.setup.title"), ("entrainement", "boucle.live.title")])
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
 with deck.slide("reglages"):

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from components.charts import show_chart
 from components import url_state
+from components.charts import show_chart
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
 from lessons.boucle_entrainement import core

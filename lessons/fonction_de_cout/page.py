@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from components.charts import show_chart
 from components import url_state
+from components.charts import show_chart
 from components.code_twin import code_twin
-from components.slides import Deck
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
+from components.slides import lesson_deck
 from lessons.fonction_de_cout import core, sections
 from lessons.fonction_de_cout.charts import contributions_chart, data_chart
 from lessons.fonction_de_cout.snippets import loss_script
@@ -86,14 +86,13 @@ def regression_section() -> tuple[core.Dataset, tuple[float, int, float, int], f
     return data, settings, w, b, delta
 
 
-deck = Deck(
+deck = lesson_deck(
     PAGE_ID,
+    "fonction_de_cout",
     [
-        ("intro", "fonction_de_cout.title"), ("regression", "fonction_de_cout.regression.title"),
-        ("formes", "fonction_de_cout.shapes.title"), ("paysage", "fonction_de_cout.landscape.title"),
-        ("classification", "fonction_de_cout.classification.title"), ("reduction", "fonction_de_cout.reduction.title"),
-        ("perso", "fonction_de_cout.custom.title"), ("code", "fonction_de_cout.twin_title"),
-        ("quiz", "fonction_de_cout.quiz_title"),
+        ("regression", "fonction_de_cout.regression.title"), ("formes", "fonction_de_cout.shapes.title"),
+        ("paysage", "fonction_de_cout.landscape.title"), ("classification", "fonction_de_cout.classification.title"),
+        ("reduction", "fonction_de_cout.reduction.title"), ("perso", "fonction_de_cout.custom.title"),
     ],
 )
 with deck.slide("intro"):

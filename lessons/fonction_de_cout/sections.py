@@ -4,8 +4,8 @@ reduction, a custom loss, and the quiz."""
 import pandas as pd
 import streamlit as st
 
-from components.charts import show_chart
 from components import url_state
+from components.charts import show_chart
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
 from lessons.fonction_de_cout import core

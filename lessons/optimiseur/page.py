@@ -5,9 +5,9 @@ import streamlit as st
 
 from components import url_state
 from components.code_twin import code_twin
-from components.slides import Deck
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
+from components.slides import lesson_deck
 from lessons.optimiseur import core, sections
 from lessons.optimiseur.charts import ANIMATION_KEYS_JS, SPEEDS_MS, animated_chart, chart_datasets
 from lessons.optimiseur.snippets import optimizer_script
@@ -135,13 +135,7 @@ def cached_chart_spec(name: str, condition: float, specs: tuple, start: tuple, s
     return {**cached_chart_template(name, condition, labels, steps, speed, lang), "datasets": datasets}
 
 
-deck = Deck(
-    PAGE_ID,
-    [
-        ("intro", "optimiseur.title"), ("experience", "optimiseur.setup.title"), ("interieur", "optimiseur.inside.title"),
-        ("code", "optimiseur.twin_title"), ("quiz", "optimiseur.quiz_title"),
-    ],
-)
+deck = lesson_deck(PAGE_ID, "optimiseur", [("experience", "optimiseur.setup.title"), ("interieur", "optimiseur.inside.title")])
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
 with deck.slide("experience"):  # settings and animation together: change lr, watch it run

@@ -7,9 +7,9 @@ import streamlit as st
 from components import url_state
 from components.code_twin import code_twin
 from components.devices import selected_device
-from components.slides import Deck
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
+from components.slides import lesson_deck
 from lessons.tenseurs import sections
 from lessons.tenseurs.core import (
     CONSTRUCTORS,
@@ -128,12 +128,12 @@ def create_section():
     return spec, tensor
 
 
-deck = Deck(
+deck = lesson_deck(
     PAGE_ID,
+    "tenseurs",
     [
-        ("intro", "tenseurs.title"), ("creer", "tenseurs.create.title"), ("manipuler", "tenseurs.manipulate.title"),
-        ("numpy", "tenseurs.numpy.title"), ("appareils", "tenseurs.devices.title"), ("code", "tenseurs.twin_title"),
-        ("quiz", "tenseurs.quiz_title"),
+        ("creer", "tenseurs.create.title"), ("manipuler", "tenseurs.manipulate.title"),
+        ("numpy", "tenseurs.numpy.title"), ("appareils", "tenseurs.devices.title"),
     ],
 )
 with deck.slide("intro"):

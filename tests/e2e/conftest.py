@@ -6,7 +6,6 @@ browser. With neither, these tests skip outside CI and fail in CI.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
+
+from bench.harness import free_port, process_cpu_seconds
 
 # A cold page (torch warming up, a first optimisation) can take seconds on a busy
 # 2-core CI machine: wait up to 20 s for what a learner would wait for.
@@ -75,18 +76,18 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 800}}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 SERVER_PIDS: list[int] = []  # the server's process, for tests that read its CPU time
 
 
 def server_cpu_seconds() -> float:
-    fields = Path(f"/proc/{SERVER_PIDS[0]}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu_seconds(SERVER_PIDS[0])
+
+
+def server_frames(page) -> list:
+    """The websocket frames the server sends to `page` from now on, as they arrive."""
+    frames = []
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame)))
+    return frames
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from components.i18n import LANGUAGES, translate
 from lessons.catalog import ALL_LESSONS, HOME
 
-from .conftest import IDLE, SCREENSHOTS, screenshot, wait_for_app_style, wait_until_idle
+from .conftest import IDLE, SCREENSHOTS, screenshot, server_frames, wait_for_app_style, wait_until_idle
 
 
 def title_of(lesson, lang: str) -> str:
@@ -144,8 +144,7 @@ def test_loss_page_shows_an_outlier_dominating_mse(page, app_url):
 
 def test_the_optimizer_animation_runs_in_the_browser_without_the_server(page, app_url):
     """Two screenshots a second apart differ, the script stays notRunning, no websocket traffic."""
-    frames = []
-    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame)))
+    frames = server_frames(page)
     page.goto(f"{app_url}/optimiseur?surface=rosenbrock&opt2=adam&lr2=0.2&pas=300")
     wait_until_idle(page)
     chart = page.get_by_test_id("stVegaLiteChart").first

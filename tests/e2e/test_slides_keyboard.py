@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import IDLE, screenshot, wait_until_idle
+from .conftest import IDLE, screenshot, server_frames, wait_until_idle
 from .test_browser import no_exception_on
 
 SHOWN = "[class*='st-key-diapo_visible_']"
@@ -63,8 +63,7 @@ def test_a_slide_link_opens_on_that_slide_and_a_reload_keeps_it(page, app_url):
 
 
 def test_space_pauses_and_the_arrows_step_the_optimizer_animation(page, app_url):
-    frames = []
-    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame)))
+    frames = server_frames(page)
     page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100")
     wait_until_idle(page)
     chart = page.get_by_test_id("stVegaLiteChart").first
