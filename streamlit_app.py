@@ -7,11 +7,11 @@ from components.devices import device_controls
 from components.errors import friendly_errors
 from components.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, t
 from components.projector import PROJECTOR_KEY, apply_page_style, projector_controls
+from components.run_lock import turn
 from components.share import share_controls
 from components.slides import presentation_controls
 from components.torch_setup import configure_torch
 from lessons.catalog import HOME, OBJECTIVES, RECAP, Lesson
-
 
 
 def page(lesson: Lesson) -> st.Page:
@@ -66,6 +66,7 @@ def main() -> None:
 
 
 configure_torch()
-url_state.start_run()
-with friendly_errors("router"):  # even the sidebar: a hostile client can send what no browser would
-    main()
+with turn():  # one session's script at a time: see components/run_lock.py
+    url_state.start_run()
+    with friendly_errors("router"):  # even the sidebar: a hostile client can send what no browser would
+        main()

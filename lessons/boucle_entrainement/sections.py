@@ -10,6 +10,7 @@ from components import url_state
 from components.charts import show_chart
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
+from components.run_lock import let_others_run
 from lessons.boucle_entrainement import core
 from lessons.boucle_entrainement.charts import (
     drawable_losses,
@@ -74,6 +75,8 @@ def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: 
 
         def on_epoch(record: core.Epoch, partial: core.TrainResult, run=run, run_index=run_index) -> None:
             results[run] = partial
+            if not model_spec.dropout:  # a dropout training holds torch's global generator: it keeps its turn
+                let_others_run()  # the class's reruns go between two epochs
             if record.epoch % refresh:
                 return
             done = run_index * train_spec.epochs + record.epoch
