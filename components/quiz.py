@@ -59,7 +59,9 @@ def _state_key(page_id: str, question: Question) -> str:
     return f"quiz.{page_id}.{question.question_id}.{digest}"
 
 
-def quiz(page_id: str, question: Question) -> None:
+def quiz(page_id: str, question: Question, *, refresh_page: bool = False) -> None:
+    """`refresh_page`: the quiz sits in a fragment and the rest of the page shows the
+    progress (home), so an answer reruns the whole page."""
     form_key = _state_key(page_id, question)
     result_key = f"{form_key}.result"
     with st.form(form_key, border=True):
@@ -78,6 +80,8 @@ def quiz(page_id: str, question: Question) -> None:
         st.session_state.setdefault(_PROGRESS_KEY, {}).setdefault(page_id, {})[
             question.question_id
         ] = st.session_state[result_key]
+        if refresh_page:
+            st.rerun(scope="app")
     if result_key in st.session_state:
         _feedback(question, st.session_state[result_key])
 

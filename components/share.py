@@ -19,7 +19,10 @@ def deep_link(url_path: str, query: dict[str, str | list[str]], base_url: str | 
 
 
 def share_controls(url_path: str) -> None:
-    """A popover in the sidebar with the link in a code block (Streamlit's copy button)."""
-    with st.popover(t("share.label"), icon=":material/share:", width="stretch"):
+    """A popover in the sidebar with the link in a code block (Streamlit's copy button).
+
+    Opening it reruns the page: a fragment's rerun (the home page's demo) changes the
+    URL without redrawing the sidebar, and the link must hold the latest values."""
+    with st.popover(t("share.label"), icon=":material/share:", width="stretch", key="partage", on_change="rerun"):
         st.caption(t("share.help"))
         st.code(deep_link(url_path, st.query_params.to_dict(), st.context.url), language=None, wrap_lines=True)

@@ -6,6 +6,7 @@ import streamlit as st
 from components import url_state
 from components.code_twin import code_twin
 from components.devices import device_inventory, missing_device_reason_key
+from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz, quiz_progress
 from components.slides import Deck
@@ -66,6 +67,7 @@ def pillars_controls() -> tuple[str, float]:
     return function_id, x
 
 
+@partial_rerun(PAGE_ID)  # moving x redraws this section only: nothing else on the page depends on it
 def pillars_section() -> None:
     st.header(t("home.demo.title"), divider="gray")
     st.markdown(t("home.demo.intro"))
@@ -96,6 +98,7 @@ def pillars_quiz(function_id: str, x: float) -> None:
             expected=other.grad,
             explanation=t("home.quiz.grad_explanation", x=f"{other_x:.1f}", grad=f"{other.grad:.4f}"),
         ),
+        refresh_page=True,  # the progress section below counts the answer
     )
     result = cached_pillars_demo(function_id, x)
     quiz(
@@ -107,6 +110,7 @@ def pillars_quiz(function_id: str, x: float) -> None:
             expected=result.grad_fn,
             explanation=t("home.quiz.grad_fn_explanation", grad_fn=result.grad_fn),
         ),
+        refresh_page=True,
     )
 
 

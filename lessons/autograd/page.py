@@ -5,6 +5,7 @@ import streamlit as st
 from components import url_state
 from components.charts import show_chart
 from components.code_twin import code_twin
+from components.fragments import partial_rerun
 from components.expressions import ExpressionError
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
@@ -98,17 +99,26 @@ deck = lesson_deck(
 )
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
-with deck.slide("derivee"):
-    text, x, result = derivative_section()
-with deck.slide("graphe"):
-    graph = sections.graph_section(text, x)
-with deck.slide("deux_variables"):
-    text_2d, point, gradient = sections.two_variables_section(chosen_function)
-with deck.slide("regles"):
-    sections.rules_section(text, x)
-with deck.slide("code"):
-    st.header(t("autograd.twin_title"), divider="gray")
-    code_twin(autograd_script(text, x, text_2d, point, current_language()), "autograd.py")
-with deck.slide("quiz"):
-    st.header(t("autograd.quiz_title"), divider="gray")
-    sections.quiz_section(text, x, result, graph, gradient)
+
+
+# Everything below reads the experiment's widgets (the code twin and the quiz too): one
+# fragment, so moving a widget redraws the lesson without the router and the sidebar.
+@partial_rerun(PAGE_ID)
+def autograd_experiment() -> None:
+    with deck.slide("derivee"):
+        text, x, result = derivative_section()
+    with deck.slide("graphe"):
+        graph = sections.graph_section(text, x)
+    with deck.slide("deux_variables"):
+        text_2d, point, gradient = sections.two_variables_section(chosen_function)
+    with deck.slide("regles"):
+        sections.rules_section(text, x)
+    with deck.slide("code"):
+        st.header(t("autograd.twin_title"), divider="gray")
+        code_twin(autograd_script(text, x, text_2d, point, current_language()), "autograd.py")
+    with deck.slide("quiz"):
+        st.header(t("autograd.quiz_title"), divider="gray")
+        sections.quiz_section(text, x, result, graph, gradient)
+
+
+autograd_experiment()

@@ -5,6 +5,7 @@ import streamlit as st
 from components import url_state
 from components.charts import show_chart
 from components.code_twin import code_twin
+from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.slides import lesson_deck
@@ -97,22 +98,31 @@ deck = lesson_deck(
 )
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
-with deck.slide("regression"):
-    data, settings, w, b, delta = regression_section()
-custom = st.session_state.get("perso", "log_cosh")
-with deck.slide("formes"):
-    sections.shapes_section(data, w, b, delta, custom, loss_labels())
-with deck.slide("paysage"):
-    sections.landscape_section(settings, data, w, b, delta, loss_labels())
-with deck.slide("classification"):
-    logits, true_class = sections.classification_section()
-with deck.slide("reduction"):
-    sections.reduction_section(data, w, b)
-with deck.slide("perso"):
-    custom = sections.custom_section(data, w, b, delta)
-with deck.slide("code"):
-    st.header(t("fonction_de_cout.twin_title"), divider="gray")
-    code_twin(loss_script(settings, w, b, delta, logits, true_class, custom, current_language()), "fonction_de_cout.py")
-with deck.slide("quiz"):
-    st.header(t("fonction_de_cout.quiz_title"), divider="gray")
-    sections.quiz_section(settings, data, w, b, delta, logits, true_class)
+
+
+# Everything below reads the experiment's widgets (the code twin and the quiz too): one
+# fragment, so moving a widget redraws the lesson without the router and the sidebar.
+@partial_rerun(PAGE_ID)
+def loss_experiment() -> None:
+    with deck.slide("regression"):
+        data, settings, w, b, delta = regression_section()
+    custom = st.session_state.get("perso", "log_cosh")
+    with deck.slide("formes"):
+        sections.shapes_section(data, w, b, delta, custom, loss_labels())
+    with deck.slide("paysage"):
+        sections.landscape_section(settings, data, w, b, delta, loss_labels())
+    with deck.slide("classification"):
+        logits, true_class = sections.classification_section()
+    with deck.slide("reduction"):
+        sections.reduction_section(data, w, b)
+    with deck.slide("perso"):
+        custom = sections.custom_section(data, w, b, delta)
+    with deck.slide("code"):
+        st.header(t("fonction_de_cout.twin_title"), divider="gray")
+        code_twin(loss_script(settings, w, b, delta, logits, true_class, custom, current_language()), "fonction_de_cout.py")
+    with deck.slide("quiz"):
+        st.header(t("fonction_de_cout.quiz_title"), divider="gray")
+        sections.quiz_section(settings, data, w, b, delta, logits, true_class)
+
+
+loss_experiment()

@@ -5,6 +5,7 @@ import streamlit as st
 
 from components import url_state
 from components.code_twin import code_twin
+from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.slides import lesson_deck
@@ -138,33 +139,42 @@ def cached_chart_spec(name: str, condition: float, specs: tuple, start: tuple, s
 deck = lesson_deck(PAGE_ID, "optimiseur", [("experience", "optimiseur.setup.title"), ("interieur", "optimiseur.inside.title")])
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
-with deck.slide("experience"):  # settings and animation together: change lr, watch it run
-    st.header(t("optimiseur.setup.title"), divider="gray")
-    name, condition = surface_controls()
-    start = start_controls(name, condition)
-    specs, steps = sections.optimizer_controls()
-    results = cached_trajectories(name, condition, specs, start, steps)
-    labels = [spec.label for spec in specs]
-    chosen = core.surface(name, condition)
 
-    st.header(t("optimiseur.animation.title"), divider="gray")
-    speed = url_state.radio(
-        t("optimiseur.animation.speed"), tuple(SPEEDS_MS), key="vitesse", index=1, format_func=lambda s: f"× {s}", horizontal=True
-    )
-    st.vega_lite_chart(
-        cached_chart_spec(name, condition, specs, start, steps, speed, current_language()),
-        key="carte", on_select=use_clicked_start, selection_mode=["depart"], width="content",
-        alt=sections.chart_description(name, labels, results, chosen),
-    )
-    st.caption(t("optimiseur.animation.how"))
-    st.html(ANIMATION_KEYS_JS, unsafe_allow_javascript=True)
-    sections.divergence_notices(name, condition, specs, start, steps, results)
-    sections.results_table(labels, results, chosen)
-with deck.slide("interieur"):
-    sections.inside_section(name, condition, specs, start, steps, results)
-with deck.slide("code"):
-    st.header(t("optimiseur.twin_title"), divider="gray")
-    code_twin(optimizer_script(name, condition, specs, start, steps, current_language()), "optimiseur.py")
-with deck.slide("quiz"):
-    st.header(t("optimiseur.quiz_title"), divider="gray")
-    sections.quiz_section(name, condition, specs, start, steps, results)
+
+# Everything below reads the experiment's widgets (the code twin and the quiz too): one
+# fragment, so moving a widget redraws the lesson without the router and the sidebar.
+@partial_rerun(PAGE_ID)
+def optimizer_experiment() -> None:
+    with deck.slide("experience"):  # settings and animation together: change lr, watch it run
+        st.header(t("optimiseur.setup.title"), divider="gray")
+        name, condition = surface_controls()
+        start = start_controls(name, condition)
+        specs, steps = sections.optimizer_controls()
+        results = cached_trajectories(name, condition, specs, start, steps)
+        labels = [spec.label for spec in specs]
+        chosen = core.surface(name, condition)
+
+        st.header(t("optimiseur.animation.title"), divider="gray")
+        speed = url_state.radio(
+            t("optimiseur.animation.speed"), tuple(SPEEDS_MS), key="vitesse", index=1, format_func=lambda s: f"× {s}", horizontal=True
+        )
+        st.vega_lite_chart(
+            cached_chart_spec(name, condition, specs, start, steps, speed, current_language()),
+            key="carte", on_select=use_clicked_start, selection_mode=["depart"], width="content",
+            alt=sections.chart_description(name, labels, results, chosen),
+        )
+        st.caption(t("optimiseur.animation.how"))
+        st.html(ANIMATION_KEYS_JS, unsafe_allow_javascript=True)
+        sections.divergence_notices(name, condition, specs, start, steps, results)
+        sections.results_table(labels, results, chosen)
+    with deck.slide("interieur"):
+        sections.inside_section(name, condition, specs, start, steps, results)
+    with deck.slide("code"):
+        st.header(t("optimiseur.twin_title"), divider="gray")
+        code_twin(optimizer_script(name, condition, specs, start, steps, current_language()), "optimiseur.py")
+    with deck.slide("quiz"):
+        st.header(t("optimiseur.quiz_title"), divider="gray")
+        sections.quiz_section(name, condition, specs, start, steps, results)
+
+
+optimizer_experiment()

@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import url_state
 from components.code_twin import code_twin
+from components.fragments import partial_rerun
 from components.devices import selected_device
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
@@ -138,17 +139,26 @@ deck = lesson_deck(
 )
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
-with deck.slide("creer"):
-    spec, tensor = create_section()
-with deck.slide("manipuler"):
-    choices = sections.manipulate_section(tensor)
-with deck.slide("numpy"):
-    sections.numpy_section()
-with deck.slide("appareils"):
-    sections.devices_section(tensor)
-with deck.slide("code"):
-    st.header(t("tenseurs.twin_title"), divider="gray")
-    code_twin(lesson_script(spec, choices, current_language()), "tenseurs.py")
-with deck.slide("quiz"):
-    st.header(t("tenseurs.quiz_title"), divider="gray")
-    sections.quiz_section(tensor, choices)
+
+
+# Everything below reads the experiment's widgets (the code twin and the quiz too): one
+# fragment, so moving a widget redraws the lesson without the router and the sidebar.
+@partial_rerun(PAGE_ID)
+def tensors_experiment() -> None:
+    with deck.slide("creer"):
+        spec, tensor = create_section()
+    with deck.slide("manipuler"):
+        choices = sections.manipulate_section(tensor)
+    with deck.slide("numpy"):
+        sections.numpy_section()
+    with deck.slide("appareils"):
+        sections.devices_section(tensor)
+    with deck.slide("code"):
+        st.header(t("tenseurs.twin_title"), divider="gray")
+        code_twin(lesson_script(spec, choices, current_language()), "tenseurs.py")
+    with deck.slide("quiz"):
+        st.header(t("tenseurs.quiz_title"), divider="gray")
+        sections.quiz_section(tensor, choices)
+
+
+tensors_experiment()
