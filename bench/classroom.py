@@ -5,7 +5,8 @@ protobuf `BackMsg`/`ForwardMsg` its frontend uses), not a browser: thirty Chromi
 tabs on this 2-core machine would spend more CPU drawing than the server spends
 computing, and the figure would measure the browsers. A session opens the lesson
 pages in turn and, on each, moves two of its sliders to random values, sending every
-slider's value as the browser does, with 1 to 4 s of reading between actions (a
+slider's value as the browser does (and, like the browser, asking for a rerun of the
+slider's fragment only when the slider sits in one: the lessons' experiments do), with 1 to 4 s of reading between actions (a
 class at human pace; without pauses, thirty clients measure only the server's
 throughput, reported below too as reruns per second); every
 rerun's latency is the time from sending the request to the server's
@@ -45,14 +46,16 @@ class Session:
         self.page_hashes: dict[str, str] = {}
         self.sliders: list[Slider] = []
         self.values: dict[str, float] = {}  # every slider on screen, sent with each rerun as the browser does
+        self.fragments: dict[str, str] = {}  # slider id -> the fragment drawing it ("" outside any)
         self.page_hash = ""
         self.latencies: list[float] = []
         self.errors: list[str] = []
 
-    async def rerun(self, widget_states=()) -> None:
+    async def rerun(self, widget_states=(), fragment_id: str = "") -> None:
         message = BackMsg()
         message.rerun_script.query_string = ""
         message.rerun_script.page_script_hash = self.page_hash
+        message.rerun_script.fragment_id = fragment_id
         for state in widget_states:
             message.rerun_script.widget_states.widgets.append(state)
         sliders: list[Slider] = []
@@ -71,9 +74,12 @@ class Session:
                     self.errors.append(element.exception.message[:120])
                 elif element.WhichOneof("type") == "slider" and element.slider.type == Slider.SLIDER:
                     sliders.append(element.slider)
+                    self.fragments[element.slider.id] = forward.delta.fragment_id
             elif kind == "script_finished":
                 break
         self.latencies.append(time.perf_counter() - start)
+        if fragment_id:  # the rest of the page was not sent again: its sliders stay
+            sliders += [slider for slider in self.sliders if self.fragments.get(slider.id) != fragment_id]
         self.sliders = sliders
         self.values = {slider.id: self.values.get(slider.id, (list(slider.value) or list(slider.default) or [slider.min])[0]) for slider in sliders}
 
@@ -93,7 +99,7 @@ class Session:
             state.id = widget_id
             state.double_array_value.data.append(value)
             states.append(state)
-        await self.rerun(states)
+        await self.rerun(states, self.fragments.get(slider.id, ""))
 
 
 async def visitor(url: str, seed: int, deadline: float) -> Session:
