@@ -1,5 +1,7 @@
 """Sections of the autograd page after the first: the graph, two variables, the rules, the quiz."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -41,7 +43,12 @@ def graph_section(text: str, x: float) -> core.Graph:
     left, right = st.columns([3, 2], gap="large")
     with left:
         labels = {"value": t("autograd.graph.value"), "grad": t("autograd.graph.grad")}
-        st.graphviz_chart(graph_dot(graph, revealed, labels))
+        dot = graph_dot(graph, revealed, labels)
+        # A new graph gets a new container, so the browser draws it afresh: redrawn in
+        # place, d3-graphviz first computes a tween from the old graph's paths, a quarter
+        # of the page's interaction time (Chrome's profiler), for no visible animation.
+        with st.container(key=f"graphe_{hashlib.sha1(dot.encode()).hexdigest()[:12]}"):
+            st.graphviz_chart(dot)
     with right:
         if revealed == 0:
             st.info(t("autograd.graph.start"), icon=":material/play_arrow:")
