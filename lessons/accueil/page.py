@@ -1,6 +1,5 @@
 """Home page: the chapter's objectives, what PyTorch is, and a first live computation."""
 
-import pandas as pd
 import streamlit as st
 
 from components import url_state
@@ -10,6 +9,7 @@ from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz, quiz_progress
 from components.slides import Deck
+from components.tables import markdown_table
 from lessons.accueil import core
 from lessons.accueil.snippets import pillars_script
 from lessons.catalog import ALL_LESSONS, OBJECTIVES
@@ -119,11 +119,12 @@ def comparison_section() -> None:
     st.markdown(t("home.compare.intro"))
     libraries = ("pytorch", "tensorflow", "keras", "jax")
     columns = ("library", "origin", "style", "strengths")
-    table = pd.DataFrame(
-        [[t(f"home.compare.{library}.{column}") for column in columns] for library in libraries],
-        columns=[t(f"home.compare.column.{column}") for column in columns],
+    st.markdown(
+        markdown_table(
+            [t(f"home.compare.column.{column}") for column in columns],
+            [[t(f"home.compare.{library}.{column}") for column in columns] for library in libraries],
+        )
     )
-    st.table(table, hide_index=True)
     st.subheader(t("home.why.title"))
     st.markdown(t("home.why.body"))
 
@@ -158,17 +159,16 @@ def environment_section() -> None:
     versions[2].metric("Streamlit", env.streamlit)
     versions[3].metric(t("home.env.cuda_build"), env.cuda_build or t("home.env.cpu_build"))
     inventory = device_inventory()
+    header = [t("home.env.column.device"), t("home.env.column.available"), t("home.env.column.detail")]
     rows = [
-        {
-            t("home.env.column.device"): f"`{device.name}`",
-            t("home.env.column.available"): t("home.env.yes") if device.available else t("home.env.no"),
-            t("home.env.column.detail"): device.detail
-            if device.available
-            else t(missing_device_reason_key(device.name)),
-        }
+        [
+            f"`{device.name}`",
+            t("home.env.yes") if device.available else t("home.env.no"),
+            device.detail if device.available else t(missing_device_reason_key(device.name)),
+        ]
         for device in inventory
     ]
-    st.table(pd.DataFrame(rows), hide_index=True)
+    st.markdown(markdown_table(header, rows))
     if not any(device.available for device in inventory if device.name != "cpu"):
         st.info(t("home.env.no_gpu"), icon=":material/memory:")
 
