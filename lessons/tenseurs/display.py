@@ -3,9 +3,9 @@
 import streamlit as st
 import torch
 
-from components.charts import show_chart
+from components.charts import show_chart_with_data
 from components.i18n import t
-from lessons.tenseurs.charts import tensor_chart
+from lessons.tenseurs.charts import CELLS, ink_cells, tensor_chart, tensor_shape
 from lessons.tenseurs.core import SHOWN_SIDE, TensorFacts, tensor_cells, tensor_facts
 
 
@@ -13,7 +13,10 @@ def show_tensor(tensor: torch.Tensor, name: str, mark: torch.Tensor | None = Non
     """The tensor's picture, with a one-line description for screen readers."""
     cells = tensor_cells(tensor, mark)
     description = t("tenseurs.picture_alt", name=name, shape=tuple(tensor.shape), dtype=str(tensor.dtype))
-    show_chart(tensor_chart, cells.frame, mark_meaning, width="content", alt=description)  # up to 14 a page
+    show_chart_with_data(
+        tensor_chart, *tensor_shape(cells.frame), mark_meaning,
+        datasets={CELLS: ink_cells(cells.frame, mark_meaning)}, width="content", alt=description,
+    )  # up to 14 a page
     if cells.truncated:
         st.caption(t("tenseurs.truncated", side=SHOWN_SIDE))
 
