@@ -3,14 +3,20 @@
 import streamlit as st
 
 from components import url_state
-from components.charts import show_chart
+from components.charts import show_chart_with_data
 from components.code_twin import code_twin
 from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.slides import lesson_deck
 from lessons.fonction_de_cout import core, sections
-from lessons.fonction_de_cout.charts import contributions_chart, data_chart
+from lessons.fonction_de_cout.charts import (
+    contributions_chart,
+    contributions_chart_data,
+    data_chart,
+    data_chart_data,
+    loss_names,
+)
 from lessons.fonction_de_cout.snippets import loss_script
 
 PAGE_ID = "fonction_de_cout"
@@ -61,16 +67,16 @@ def regression_section() -> tuple[core.Dataset, tuple[float, int, float, int], f
     for column, name in zip(columns, core.LOSSES):
         column.metric(core.MODULE_NAMES[name], f"{losses[name]:.4f}")
     titles = {"outlier": t("fonction_de_cout.data.outlier"), "point": t("fonction_de_cout.data.point")}
-    show_chart(
-        data_chart, core.points_frame(data, w, b), w, b, titles,
+    show_chart_with_data(
+        data_chart, titles, datasets=data_chart_data(core.points_frame(data, w, b), w, b),
         alt=t("fonction_de_cout.regression.chart_alt", w=w, b=b, mse=f"{losses['mse']:.3f}", mae=f"{losses['mae']:.3f}"),
     )
     st.subheader(t("fonction_de_cout.regression.contributions_title"))
     st.markdown(t("fonction_de_cout.regression.contributions_intro"))
     share = core.contributions(data, w, b, delta)
-    show_chart(
-        contributions_chart, share, loss_labels(), t("fonction_de_cout.regression.share"),
-        alt=t("fonction_de_cout.regression.contributions_alt"),
+    show_chart_with_data(
+        contributions_chart, loss_names(share), loss_labels(), t("fonction_de_cout.regression.share"),
+        datasets=contributions_chart_data(share, loss_labels()), alt=t("fonction_de_cout.regression.contributions_alt"),
     )
     if settings[1] > 0:
         outlier_share = {

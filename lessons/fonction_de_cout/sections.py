@@ -5,11 +5,18 @@ import pandas as pd
 import streamlit as st
 
 from components import url_state
-from components.charts import show_chart
+from components.charts import show_chart, show_chart_with_data
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
 from lessons.fonction_de_cout import core
-from lessons.fonction_de_cout.charts import landscape_chart, probabilities_chart, shapes_chart
+from lessons.fonction_de_cout.charts import (
+    landscape_chart,
+    landscape_chart_data,
+    loss_names,
+    probabilities_chart,
+    shapes_chart,
+    shapes_chart_data,
+)
 
 PAGE_ID = "fonction_de_cout"
 LANDSCAPE_STEPS = 41
@@ -36,8 +43,9 @@ def shapes_section(data: core.Dataset, w: float, b: float, delta: float, custom:
     st.markdown(t("fonction_de_cout.shapes.intro", delta=delta))
     residuals = (w * data.x + b - data.y).tolist()
     titles = {"residual": t("fonction_de_cout.shapes.residual"), "loss": t("fonction_de_cout.shapes.loss")}
-    show_chart(
-        shapes_chart, cached_shapes(delta, custom), residuals, labels, titles,
+    shapes = cached_shapes(delta, custom)
+    show_chart_with_data(
+        shapes_chart, loss_names(shapes), labels, titles, datasets=shapes_chart_data(shapes, residuals, labels),
         alt=t("fonction_de_cout.shapes.chart_alt", delta=delta),
     )
 
@@ -64,8 +72,8 @@ def landscape_section(
             "current": t("fonction_de_cout.landscape.current"),
             "best": t("fonction_de_cout.landscape.best"),
         }
-        show_chart(
-            landscape_chart, cached_landscape(settings, name, delta), (w, b), best, titles, steps,
+        show_chart_with_data(
+            landscape_chart, titles, steps, datasets=landscape_chart_data(cached_landscape(settings, name, delta), (w, b), best, titles),
             alt=t("fonction_de_cout.landscape.chart_alt", loss=labels[name], w=f"{best[0]:.3f}", b=f"{best[1]:.3f}"),
         )
     with right:
