@@ -5,14 +5,13 @@ thread at a time run Python code (the GIL). A rerun gives the GIL back at every 
 call, socket write and file check, then queues to take it back behind the other
 sessions' threads. Measured with `bench.classroom` at 30 sessions: the GIL was busy
 only 38 % of the time (py-spy) and the p95 rerun took 3 to 5 s; with the reruns taken
-in turn, the same class got a p95 of 0.8 s for less CPU.
+in turn, the same 40 s probe gave a p95 of 0.7 s, for less CPU.
 
 `turn()` wraps a whole script run (the router) or a fragment's rerun
-(components/fragments.py); it is
-re-entrant, so a fragment drawn during a full run does not wait for itself. A long
-training calls `let_others_run()` between epochs so that the class is not kept
-waiting. A run that waited `MAX_WAIT_SECONDS` goes ahead anyway: a bug holding the
-turn would slow the server down, never stop it.
+(components/fragments.py); it is re-entrant, so a fragment drawn during a full run
+does not wait for itself. A long training calls `let_others_run()` between epochs so
+that the class is not kept waiting. A run that waited `MAX_WAIT_SECONDS` goes ahead
+anyway: a bug holding the turn would slow the server down, never stop it.
 """
 
 import threading
@@ -71,9 +70,6 @@ class TurnLock:
         if self.acquire():
             with self._condition:
                 self._depth = depth
-
-    def held_by_me(self) -> bool:
-        return self._owner == threading.get_ident()
 
 
 SCRIPT_TURN = TurnLock()

@@ -6,8 +6,8 @@ import streamlit as st
 
 from components import url_state
 from components.code_twin import code_twin
-from components.fragments import partial_rerun
 from components.devices import selected_device
+from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.slides import lesson_deck

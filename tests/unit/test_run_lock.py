@@ -6,6 +6,10 @@ import time
 from components.run_lock import TurnLock, turn
 
 
+def held(lock: TurnLock) -> bool:
+    return lock._owner == threading.get_ident()
+
+
 def start_waiter(lock: TurnLock, name: str, order: list[str]) -> threading.Thread:
     def run():
         with turn(lock):
@@ -39,8 +43,8 @@ def test_waiters_are_served_in_arrival_order():
 def test_the_holder_may_take_it_again_without_waiting_for_itself():
     lock = TurnLock(max_wait=1)
     with turn(lock), turn(lock):  # a fragment drawn during a full run
-        assert lock.held_by_me()
-    assert not lock.held_by_me()
+        assert held(lock)
+    assert not held(lock)
     assert lock._owner is None
 
 
@@ -61,7 +65,7 @@ def test_let_others_run_is_free_when_nobody_waits():
     lock = TurnLock()
     with turn(lock):
         lock.let_others_run()
-        assert lock.held_by_me()
+        assert held(lock)
     lock.let_others_run()  # not held: nothing to give
     assert lock._owner is None
 
@@ -73,7 +77,7 @@ def test_a_wait_that_runs_out_goes_ahead_without_the_turn():
 
     def impatient():
         with turn(lock):
-            result["held"] = lock.held_by_me()
+            result["held"] = held(lock)
 
     thread = threading.Thread(target=impatient)
     thread.start()
@@ -82,7 +86,7 @@ def test_a_wait_that_runs_out_goes_ahead_without_the_turn():
     assert lock._waiting == type(lock._waiting)()  # it left the queue
     lock.release()
     with turn(lock):  # and the lock still works for the next one
-        assert lock.held_by_me()
+        assert held(lock)
 
 
 def test_an_exception_inside_the_turn_releases_it():
