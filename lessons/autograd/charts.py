@@ -12,17 +12,20 @@ from lessons.autograd.core import Graph, Gradient2D
 BLUE, ORANGE, VERMILION = "#0072B2", "#E69F00", "#D55E00"
 
 
-def function_chart(frame: pd.DataFrame, x: float, value: float, labels: dict[str, str]) -> alt.Chart:
-    """f as a solid line, its tangent at x dashed, the point (x, f(x)) marked."""
-    low, high = frame.loc[frame["line"] == "f", "y"].agg(["min", "max"])
-    margin = (high - low) * 0.15 + 0.5
+def function_chart(y_domain: tuple[float, float], labels: dict[str, str]) -> alt.LayerChart:
+    """f as a solid line, its tangent at x dashed, the point (x, f(x)) marked.
+
+    Built once per function (its `y_domain`, from `function_y_domain`); the lines and
+    the point come as the named datasets of `function_chart_data`.
+    """
+    low, high = y_domain
     lines = (
-        alt.Chart(frame)
-        .transform_filter(f"datum.y >= {low - margin} && datum.y <= {high + margin}")
+        alt.Chart(alt.NamedData(name="lines"))
+        .transform_filter(f"datum.y >= {low} && datum.y <= {high}")
         .mark_line(strokeWidth=3, clip=True)
         .encode(
             x=alt.X("x:Q", title="x"),
-            y=alt.Y("y:Q", title="y", scale=alt.Scale(domain=[low - margin, high + margin])),
+            y=alt.Y("y:Q", title="y", scale=alt.Scale(domain=[low, high])),
             color=alt.Color(
                 "line:N",
                 scale=alt.Scale(domain=["f", "tangent"], range=[BLUE, ORANGE]),
@@ -31,8 +34,19 @@ def function_chart(frame: pd.DataFrame, x: float, value: float, labels: dict[str
             strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=["f", "tangent"], range=[[1, 0], [8, 4]]), legend=None),
         )
     )
-    point = alt.Chart(pd.DataFrame({"x": [x], "y": [value]})).mark_point(size=160, filled=True, color=VERMILION).encode(x="x:Q", y="y:Q")
+    point = alt.Chart(alt.NamedData(name="point")).mark_point(size=160, filled=True, color=VERMILION).encode(x="x:Q", y="y:Q")
     return (lines + point).properties(height=320)
+
+
+def function_y_domain(frame: pd.DataFrame) -> tuple[float, float]:
+    """f's range over the plot with a margin: the tangent may leave it, f never does."""
+    low, high = frame.loc[frame["line"] == "f", "y"].agg(["min", "max"])
+    margin = (high - low) * 0.15 + 0.5
+    return float(low - margin), float(high + margin)
+
+
+def function_chart_data(frame: pd.DataFrame, x: float, value: float) -> dict[str, pd.DataFrame]:
+    return {"lines": frame, "point": pd.DataFrame({"x": [x], "y": [value]})}
 
 
 def graph_dot(graph: Graph, revealed: int, labels: dict[str, str]) -> str:
@@ -63,10 +77,14 @@ def graph_dot(graph: Graph, revealed: int, labels: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def contour_chart(frame: pd.DataFrame, gradient: Gradient2D, step: float) -> alt.Chart:
-    """f(x, y) as a heatmap, the point, and the gradient as an arrow scaled to fit."""
+def contour_chart(step: float) -> alt.LayerChart:
+    """f(x, y) as a heatmap, the point, and the gradient as an arrow scaled to fit.
+
+    Built once per grid `step`; the surface and the arrow come as the named datasets
+    of `contour_chart_data`.
+    """
     cells = (
-        alt.Chart(frame)
+        alt.Chart(alt.NamedData(name="cells"))
         .mark_rect()
         .encode(
             x=alt.X("x:Q", bin=alt.Bin(step=step), title="x"),
@@ -74,18 +92,33 @@ def contour_chart(frame: pd.DataFrame, gradient: Gradient2D, step: float) -> alt
             color=alt.Color("z:Q", scale=alt.Scale(scheme="viridis"), title="f(x, y)"),
         )
     )
-    norm = math.hypot(gradient.d_dx, gradient.d_dy)
-    scale = 0.0 if norm == 0 else 1.0 / norm  # one unit long: the direction is what matters
-    tip_x, tip_y = gradient.x + gradient.d_dx * scale, gradient.y + gradient.d_dy * scale
-    arrow = pd.DataFrame({"x": [gradient.x, tip_x], "y": [gradient.y, tip_y]})
+    arrow = alt.NamedData(name="arrow")
     shaft = alt.Chart(arrow).mark_line(color="white", strokeWidth=4).encode(x="x:Q", y="y:Q")
-    start = alt.Chart(arrow.head(1)).mark_point(filled=True, size=140, color="white", stroke="black").encode(x="x:Q", y="y:Q")
-    # A triangle-up rotated clockwise by `angle` points along the gradient.
-    angle = math.degrees(math.atan2(gradient.d_dx, gradient.d_dy)) % 360  # Vega-Lite takes 0 to 360
-    tip = (
-        alt.Chart(arrow.tail(1))
-        .mark_point(shape="triangle-up", angle=angle, filled=True, size=320, color="white", stroke="black")
+    start = (
+        alt.Chart(arrow)
+        .transform_filter("datum.end == 'start'")
+        .mark_point(filled=True, size=140, color="white", stroke="black")
         .encode(x="x:Q", y="y:Q")
+    )
+    # A wedge (a narrow triangle pointing up) rotated clockwise by `angle` points along
+    # the gradient; an equilateral triangle-up read as pointing nowhere in particular.
+    tip = (
+        alt.Chart(arrow)
+        .transform_filter("datum.end == 'tip'")
+        .mark_point(shape="wedge", filled=True, size=900, color="white", stroke="black")
+        .encode(x="x:Q", y="y:Q", angle=alt.Angle("angle:Q", scale=None))
     )
     ends = start + tip
     return (cells + shaft + ends).properties(height=420, width=460)
+
+
+def contour_chart_data(frame: pd.DataFrame, gradient: Gradient2D) -> dict[str, pd.DataFrame]:
+    """The surface, and the arrow from the point, one unit long: the direction is what matters."""
+    norm = math.hypot(gradient.d_dx, gradient.d_dy)
+    scale = 0.0 if norm == 0 else 1.0 / norm
+    tip_x, tip_y = gradient.x + gradient.d_dx * scale, gradient.y + gradient.d_dy * scale
+    angle = math.degrees(math.atan2(gradient.d_dx, gradient.d_dy)) % 360  # Vega-Lite takes 0 to 360
+    arrow = pd.DataFrame(
+        {"x": [gradient.x, tip_x], "y": [gradient.y, tip_y], "end": ["start", "tip"], "angle": [0.0, angle]}
+    )
+    return {"cells": frame, "arrow": arrow}

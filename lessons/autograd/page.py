@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import url_state
-from components.charts import show_chart
+from components.charts import show_chart_with_data
 from components.code_twin import code_twin
 from components.expressions import ExpressionError
 from components.fragments import partial_rerun
@@ -11,7 +11,7 @@ from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.slides import lesson_deck
 from lessons.autograd import core, sections
-from lessons.autograd.charts import function_chart
+from lessons.autograd.charts import function_chart, function_chart_data, function_y_domain
 from lessons.autograd.snippets import autograd_script
 
 PAGE_ID = "autograd"
@@ -82,8 +82,9 @@ def derivative_section() -> tuple[str, float, core.Derivatives]:
     else:
         st.info(t("autograd.one.disagree"), icon=":material/info:")
     labels = {"f": "f(x)", "tangent": t("autograd.one.tangent")}
-    show_chart(
-        function_chart, cached_curve(text, x, result.autograd, result.value), x, result.value, labels,
+    curve = cached_curve(text, x, result.autograd, result.value)
+    show_chart_with_data(
+        function_chart, function_y_domain(curve), labels, datasets=function_chart_data(curve, x, result.value),
         alt=t("autograd.one.chart_alt", text=text, x=f"{x:.1f}", grad=f"{result.autograd:.4g}"),
     )
     return text, x, result

@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from components import url_state
-from components.charts import show_chart
+from components.charts import show_chart_with_data
 from components.expressions import ExpressionError
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
 from lessons.autograd import core
-from lessons.autograd.charts import contour_chart, graph_dot
+from lessons.autograd.charts import contour_chart, contour_chart_data, graph_dot
 
 PAGE_ID = "autograd"
 GRID_STEPS = 41
@@ -79,8 +79,8 @@ def two_variables_section(chosen_function) -> tuple[str, tuple[float, float], co
         st.metric("∂f/∂y = y.grad", f"{gradient.d_dy:.6g}")
     with chart:
         step = (core.X_MAX - core.X_MIN) / (GRID_STEPS - 1)
-        show_chart(
-            contour_chart, cached_surface(text), gradient, step,
+        show_chart_with_data(
+            contour_chart, step, datasets=contour_chart_data(cached_surface(text), gradient),
             alt=t("autograd.two.chart_alt", text=text, x=px, y=py, dx=f"{gradient.d_dx:.4g}", dy=f"{gradient.d_dy:.4g}"),
         )
         st.caption(t("autograd.two.arrow"))
