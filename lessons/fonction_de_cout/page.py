@@ -74,9 +74,10 @@ def regression_section() -> tuple[core.Dataset, tuple[float, int, float, int], f
     st.subheader(t("fonction_de_cout.regression.contributions_title"))
     st.markdown(t("fonction_de_cout.regression.contributions_intro"))
     share = core.contributions(data, w, b, delta)
+    labels = loss_labels()
     show_chart_with_data(
-        contributions_chart, loss_names(share), loss_labels(), t("fonction_de_cout.regression.share"),
-        datasets=contributions_chart_data(share, loss_labels()), alt=t("fonction_de_cout.regression.contributions_alt"),
+        contributions_chart, loss_names(share), labels, t("fonction_de_cout.regression.share"),
+        datasets=contributions_chart_data(share, labels), alt=t("fonction_de_cout.regression.contributions_alt"),
     )
     if settings[1] > 0:
         outlier_share = {
