@@ -2,9 +2,11 @@
 
 The text is parsed with Python's `ast` into a small tree of allowlisted nodes
 (numbers, the variables given, + - * / **, unary minus, calls to the functions of
-FUNCTIONS), then that tree is evaluated twice: on tensors, so autograd records it,
-and on SymPy symbols, for the formula. Nothing is ever passed to eval or exec, and
-no attribute, subscript or name outside the allowlist gets through.
+FUNCTIONS), then that tree is read three ways: evaluated on tensors, so autograd
+records it; printed as code for the twin; and handed as plain tuples to SymPy, which
+works out the formula in another process under a time budget (components/symbolic.py).
+Nothing is ever passed to eval or exec, and no attribute, subscript or name outside
+the allowlist gets through.
 Why not simpleeval or asteval: both evaluate directly to Python values, while this
 course needs one tree evaluated on tensors, on SymPy symbols and printed as code.
 """
@@ -15,7 +17,6 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import sympy
 import torch
 
 from components.safe_text import bracket_depth, inert_excerpt
@@ -30,21 +31,21 @@ MAX_CONSTANT_EXPONENT = 10  # x**1e9, 9**9**9: refused before any arithmetic
 @dataclass(frozen=True)
 class Function:
     torch_call: Callable[[torch.Tensor], torch.Tensor]
-    sympy_call: Callable[[sympy.Expr], sympy.Expr]
     source: str  # what the code twin writes, e.g. "torch.sin"
 
 
+# The same names as components/symbolic.py's SYMPY_FUNCTIONS (a unit test checks it).
 FUNCTIONS: Mapping[str, Function] = {
-    "sin": Function(torch.sin, sympy.sin, "torch.sin"),
-    "cos": Function(torch.cos, sympy.cos, "torch.cos"),
-    "tan": Function(torch.tan, sympy.tan, "torch.tan"),
-    "exp": Function(torch.exp, sympy.exp, "torch.exp"),
-    "log": Function(torch.log, sympy.log, "torch.log"),
-    "sqrt": Function(torch.sqrt, sympy.sqrt, "torch.sqrt"),
-    "tanh": Function(torch.tanh, sympy.tanh, "torch.tanh"),
-    "abs": Function(torch.abs, sympy.Abs, "torch.abs"),
-    "relu": Function(torch.relu, lambda u: sympy.Max(0, u), "torch.relu"),
-    "sigmoid": Function(torch.sigmoid, lambda u: 1 / (1 + sympy.exp(-u)), "torch.sigmoid"),
+    "sin": Function(torch.sin, "torch.sin"),
+    "cos": Function(torch.cos, "torch.cos"),
+    "tan": Function(torch.tan, "torch.tan"),
+    "exp": Function(torch.exp, "torch.exp"),
+    "log": Function(torch.log, "torch.log"),
+    "sqrt": Function(torch.sqrt, "torch.sqrt"),
+    "tanh": Function(torch.tanh, "torch.tanh"),
+    "abs": Function(torch.abs, "torch.abs"),
+    "relu": Function(torch.relu, "torch.relu"),
+    "sigmoid": Function(torch.sigmoid, "torch.sigmoid"),
 }
 
 
@@ -227,18 +228,18 @@ def _evaluate(expression: Expression, values, record) -> torch.Tensor | float:
     return result
 
 
-def to_sympy(expression: Expression, symbols: Mapping[str, sympy.Symbol]) -> sympy.Expr:
+def to_plain(expression: Expression) -> tuple:
+    """The tree as nested tuples of str and float, for a process that does not import
+    this module (and torch): ("binary", "*", ("call", "sin", ("variable", "x")), ("number", 2.0))."""
     if isinstance(expression, Number):
-        value = expression.value
-        return sympy.Integer(int(value)) if value.is_integer() else sympy.Float(value)
+        return ("number", expression.value)
     if isinstance(expression, Variable):
-        return symbols[expression.name]
+        return ("variable", expression.name)
     if isinstance(expression, Negative):
-        return -to_sympy(expression.operand, symbols)
+        return ("negative", to_plain(expression.operand))
     if isinstance(expression, Call):
-        return FUNCTIONS[expression.function].sympy_call(to_sympy(expression.argument, symbols))
-    left, right = to_sympy(expression.left, symbols), to_sympy(expression.right, symbols)
-    return _apply(expression.operator, left, right)
+        return ("call", expression.function, to_plain(expression.argument))
+    return ("binary", expression.operator, to_plain(expression.left), to_plain(expression.right))
 
 
 def _apply(operator: str, left, right):

@@ -17,7 +17,7 @@ anyway: a bug holding the turn would slow the server down, never stop it.
 import threading
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 MAX_WAIT_SECONDS = 30.0
 
@@ -65,11 +65,27 @@ class TurnLock:
         with self._condition:
             if self._owner != threading.get_ident() or not self._waiting:
                 return
-            depth, self._depth, self._owner = self._depth, 0, None
-            self._condition.notify_all()
-        if self.acquire():
-            with self._condition:
-                self._depth = depth
+        with self.released():
+            pass
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """Hand the turn on for a wait that runs no Python here (another process's work),
+        then queue for it again; a no-op for a thread that does not hold it."""
+        with self._condition:
+            held = self._owner == threading.get_ident()
+            if held:
+                depth, self._depth, self._owner = self._depth, 0, None
+                self._condition.notify_all()
+        if not held:
+            yield
+            return
+        try:
+            yield
+        finally:
+            if self.acquire():
+                with self._condition:
+                    self._depth = depth
 
 
 SCRIPT_TURN = TurnLock()
@@ -87,3 +103,8 @@ def turn(lock: TurnLock = SCRIPT_TURN) -> Iterator[None]:
 
 def let_others_run() -> None:
     SCRIPT_TURN.let_others_run()
+
+
+def outside_turn() -> AbstractContextManager[None]:
+    """`with outside_turn():` around a wait for another process: the class goes on meanwhile."""
+    return SCRIPT_TURN.released()

@@ -1,6 +1,6 @@
 """Autograd lesson: derivatives three ways, the recorded graph, and autograd's rules.
 
-Pure PyTorch (and SymPy for the formula); never imports streamlit. Everything is
+Pure PyTorch (SymPy's formula comes from components/symbolic.py); never imports streamlit. Everything is
 computed in float64 so that autograd, finite differences and the formula can be
 compared closely.
 """
@@ -9,16 +9,15 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-import sympy
 import torch
 
-from components.expressions import Expression, ExpressionError, parse_expression, to_sympy, to_torch
+from components.expressions import Expression, ExpressionError, parse_expression, to_plain, to_torch
+from components.symbolic import Formula, derivative_at
 
 PRESETS = ("x**2", "sin(x)*x**2", "exp(-x**2)", "relu(x)", "sigmoid(x)", "abs(x)")
 PRESETS_2D = ("x**2 + y**2", "sin(x)*cos(y)", "x**2 - y**2", "x*y", "exp(-(x**2 + y**2))")
 X_MIN, X_MAX = -3.0, 3.0
 FINITE_DIFFERENCE_STEP = 1e-5
-SYMBOLS = {"x": sympy.Symbol("x", real=True), "y": sympy.Symbol("y", real=True)}
 
 
 def _tensor(value: float, requires_grad: bool = True) -> torch.Tensor:
@@ -38,15 +37,13 @@ class Derivatives:
     value: float  # f(x)
     autograd: float  # x.grad after y.backward()
     finite_difference: float  # (f(x + h) - f(x - h)) / 2h
-    symbolic: float | None  # f'(x) from SymPy, None where it is undefined
-    formula_latex: str  # f'(x) as LaTeX
     kink: bool  # left and right slopes differ: no derivative exists at x
 
-    @property
-    def agree(self) -> bool:
+    def agree(self, formula: Formula | None) -> bool:
+        """Autograd, the finite difference and SymPy's value (when it has one) agree."""
         close = math.isclose(self.autograd, self.finite_difference, rel_tol=1e-4, abs_tol=1e-4)
-        if self.symbolic is not None:
-            close &= math.isclose(self.autograd, self.symbolic, rel_tol=1e-6, abs_tol=1e-8)
+        if formula is not None and formula.value is not None:
+            close &= math.isclose(self.autograd, formula.value, rel_tol=1e-6, abs_tol=1e-8)
         return close and not self.kink
 
 
@@ -56,7 +53,7 @@ def evaluate(expression: Expression, x: float, y: float = 0.0) -> float:
 
 
 def derivatives(text: str, x: float) -> Derivatives:
-    """f(x), autograd's x.grad, a central finite difference and SymPy's f'(x)."""
+    """f(x), autograd's x.grad and a central finite difference (SymPy's: `formula`)."""
     expression = parse_expression(text)
     x_tensor = _tensor(x)
     y = to_torch(expression, {"x": x_tensor})
@@ -70,18 +67,17 @@ def derivatives(text: str, x: float) -> Derivatives:
     right = (evaluate(expression, x + h) - value) / h
     left = (value - evaluate(expression, x - h)) / h
     central = (evaluate(expression, x + h) - evaluate(expression, x - h)) / (2 * h)
-    formula = sympy.diff(to_sympy(expression, SYMBOLS), SYMBOLS["x"])
-    symbolic = _number(formula.subs(SYMBOLS["x"], sympy.Float(x)))
     kink = not math.isclose(left, right, rel_tol=1e-3, abs_tol=1e-3)
-    return Derivatives(x, value, grad, central, symbolic, sympy.latex(formula), kink)
+    return Derivatives(x, value, grad, central, kink)
 
 
-def _number(value: sympy.Expr) -> float | None:
-    try:
-        number = float(value.evalf())
-    except (TypeError, ValueError):  # Heaviside(0), a leftover symbol: no single value
-        return None
-    return number if _finite(number) else None
+def formula(text: str, x: float) -> Formula:
+    """SymPy's f'(x), as LaTeX and at x, worked out under a time budget.
+
+    Raises SymbolicTimeout when it is too complex to finish within the budget, and
+    SymbolicBusy when the server has no room for it now (components/symbolic.py).
+    """
+    return derivative_at(to_plain(parse_expression(text)), "x", x)
 
 
 def curve(text: str, x: float, grad: float, value: float, points: int = 241) -> pd.DataFrame:

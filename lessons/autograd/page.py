@@ -9,7 +9,9 @@ from components.expressions import ExpressionError
 from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
+from components.run_lock import outside_turn
 from components.slides import lesson_deck
+from components.symbolic import BUDGET_SECONDS, Formula, SymbolicBusy, SymbolicTimeout
 from lessons.autograd import core, sections
 from lessons.autograd.charts import function_chart, function_chart_data, function_y_domain
 from lessons.autograd.snippets import autograd_script
@@ -21,6 +23,35 @@ TYPED = "saisie"  # the select box option that reveals the text field
 @st.cache_data(max_entries=512, show_spinner=False)
 def cached_derivatives(text: str, x: float) -> core.Derivatives:
     return core.derivatives(text, x)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cached_formula(text: str, x: float) -> Formula | None:
+    """SymPy's f'(x), or None when it is too complex to finish within its time budget.
+
+    The work runs in another process: the class's reruns go on meanwhile. SymbolicBusy
+    is raised, so not cached: the formula may come on a later rerun.
+    """
+    with outside_turn():
+        try:
+            return core.formula(text, x)
+        except SymbolicTimeout:
+            return None
+
+
+def symbolic_formula(text: str, result: core.Derivatives) -> Formula | None:
+    """The formula, or None with a message saying why there is none (PyTorch's result stands)."""
+    grad = f"{result.autograd:.6g}"
+    try:
+        formula = cached_formula(text, result.x)
+    except SymbolicBusy:
+        st.info(t("autograd.one.symbolic_busy", grad=grad), icon=":material/hourglass_top:")
+        return None
+    if formula is None:
+        st.info(t("autograd.one.symbolic_too_complex", seconds=f"{BUDGET_SECONDS:g}", grad=grad), icon=":material/hourglass_disabled:")
+    elif formula.latex is None:
+        st.info(t("autograd.one.symbolic_too_long"), icon=":material/unfold_more:")
+    return formula
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -73,12 +104,16 @@ def derivative_section() -> tuple[str, float, core.Derivatives]:
     columns[0].metric("f(x)", f"{result.value:.6g}")
     columns[1].metric("x.grad", f"{result.autograd:.6g}")
     columns[2].metric(t("autograd.one.finite_difference"), f"{result.finite_difference:.6g}")
-    columns[3].metric(t("autograd.one.symbolic"), "—" if result.symbolic is None else f"{result.symbolic:.6g}")
-    st.latex(rf"f'(x) = {result.formula_latex}")
+    formula = symbolic_formula(text, result)
+    symbolic = None if formula is None else formula.value
+    columns[3].metric(t("autograd.one.symbolic"), "—" if symbolic is None else f"{symbolic:.6g}")
+    if formula is not None and formula.latex is not None:
+        st.latex(rf"f'(x) = {formula.latex}")
     if result.kink:
         st.warning(t("autograd.one.kink", x=f"{x:.1f}", grad=f"{result.autograd:.6g}"), icon=":material/warning:")
-    elif result.agree:
-        st.success(t("autograd.one.agree"), icon=":material/task_alt:")
+    elif result.agree(formula):
+        agreed = "agree" if formula is not None and formula.value is not None else "agree_two"
+        st.success(t(f"autograd.one.{agreed}"), icon=":material/task_alt:")
     else:
         st.info(t("autograd.one.disagree"), icon=":material/info:")
     labels = {"f": "f(x)", "tangent": t("autograd.one.tangent")}

@@ -29,6 +29,19 @@ def test_the_three_derivatives_agree_for_a_preset(autograd_page):
     assert "f'(x) = x^{2} \\cos" in app.latex[0].value
 
 
+@pytest.mark.parametrize("levels", [8, 12])
+def test_a_formula_too_complex_for_sympy_is_explained_and_pytorch_still_answers(autograd_page, levels):
+    text = "sigmoid(" * levels + "x" + ")" * levels
+    app = autograd_page(fonction="saisie", expr=text, ax="0.5")
+    expected = core.derivatives(text, 0.5)
+    shown = metrics(app)
+    assert float(shown["x.grad"]) == pytest.approx(expected.autograd, rel=1e-5)
+    assert shown["SymPy f'(x)"] == "—"
+    assert any("Expression trop complexe pour le calcul symbolique" in info.value for info in app.info)
+    assert not any("f'(x) =" in block.value for block in app.latex)
+    assert any("`autograd` et la différence finie sont d'accord" in success.value for success in app.success)
+
+
 def test_abs_at_zero_is_explained(autograd_page):
     app = autograd_page(fonction="abs(x)", ax="0.0")
     assert any("la fonction a un coin" in warning.value for warning in app.warning)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components.expressions import (
+    FUNCTIONS,
     MAX_NODES,
     Binary,
     Call,
@@ -17,12 +18,13 @@ from components.expressions import (
     Number,
     Variable,
     parse_expression,
+    to_plain,
     to_source,
-    to_sympy,
     to_torch,
 )
+from components.symbolic import SYMBOLS, SYMPY_FUNCTIONS, sympy_expression
 
-X = sympy.Symbol("x", real=True)
+X = SYMBOLS["x"]
 
 
 def refusal(text: str, variables=("x",)) -> str:
@@ -45,8 +47,18 @@ def test_torch_and_sympy_readings_agree(text):
     expression = parse_expression(text)
     for value in (-1.3, 0.4, 2.0):
         by_torch = to_torch(expression, {"x": torch.tensor(value, dtype=torch.float64)}).item()
-        by_sympy = float(to_sympy(expression, {"x": X}).subs(X, value).evalf())
+        by_sympy = float(sympy_expression(to_plain(expression)).subs(X, value).evalf())
         assert by_torch == pytest.approx(by_sympy, rel=1e-9, abs=1e-12)
+
+
+def test_torch_and_sympy_know_the_same_functions():
+    assert set(FUNCTIONS) == set(SYMPY_FUNCTIONS)
+
+
+def test_the_plain_tree_holds_only_tuples_strings_and_floats():
+    assert to_plain(parse_expression("-sin(x) * 2")) == (
+        "binary", "*", ("negative", ("call", "sin", ("variable", "x"))), ("number", 2.0)
+    )
 
 
 def test_two_variables():
@@ -146,6 +158,6 @@ def test_the_parser_only_returns_a_tree_or_its_own_error_and_fast(text):
     except ExpressionError:
         pass
     else:
-        to_sympy(expression, {"x": X, "y": sympy.Symbol("y", real=True)})  # must not blow up either
+        to_plain(expression)  # must not blow up either (SymPy reads it under a budget)
         to_torch(expression, {"x": torch.tensor(0.7, dtype=torch.float64), "y": torch.tensor(-0.2, dtype=torch.float64)})
     assert time.perf_counter() - start < 0.5

@@ -97,3 +97,22 @@ def test_an_exception_inside_the_turn_releases_it():
     except ValueError:
         pass
     assert lock._owner is None and lock._depth == 0
+
+
+def test_a_holder_waiting_outside_its_turn_lets_the_queue_through_then_gets_it_back():
+    lock, order = TurnLock(), []
+    with turn(lock), turn(lock):  # held twice, as a fragment inside a full run
+        waiter = start_waiter(lock, "other", order)
+        wait_until_queued(lock, 1)
+        with lock.released():  # e.g. waiting for SymPy's worker process
+            waiter.join(5)
+            assert order == ["other"] and not held(lock)
+        assert held(lock) and lock._depth == 2
+    assert lock._owner is None
+
+
+def test_released_is_a_no_op_for_a_thread_that_does_not_hold_the_turn():
+    lock = TurnLock()
+    with lock.released():
+        assert lock._owner is None
+    assert lock._owner is None
