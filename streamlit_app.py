@@ -6,6 +6,8 @@ from components import url_state
 from components.devices import device_controls
 from components.errors import friendly_errors
 from components.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, t
+from components.log_limits import limit_repeated_logs
+from components.pace import pace_this_rerun
 from components.projector import PROJECTOR_KEY, apply_page_style, projector_controls
 from components.run_lock import turn
 from components.share import share_controls
@@ -66,6 +68,8 @@ def main() -> None:
 
 
 configure_torch()
+limit_repeated_logs()
+pace_this_rerun()  # a session asking for reruns faster than a person waits here, outside the turn
 with turn():  # one session's script at a time: see components/run_lock.py
     url_state.start_run()
     with friendly_errors("router"):  # even the sidebar: a hostile client can send what no browser would

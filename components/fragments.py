@@ -12,7 +12,8 @@ from functools import wraps
 import streamlit as st
 
 from components.errors import friendly_errors
-from components.run_lock import turn
+from components.pace import pace_this_rerun
+from components.run_lock import in_turn, turn
 
 
 def partial_rerun(where: str) -> Callable[[Callable], Callable]:
@@ -21,6 +22,8 @@ def partial_rerun(where: str) -> Callable[[Callable], Callable]:
     def decorate(function: Callable) -> Callable:
         @wraps(function)
         def guarded(*args, **kwargs):
+            if not in_turn():  # a fragment's own rerun; inside a full run, the router paced it
+                pace_this_rerun()
             with turn(), friendly_errors(where):
                 return function(*args, **kwargs)
 

@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
-MAX_WAIT_SECONDS = 30.0
+MAX_WAIT_SECONDS = 5.0  # every long run lets others through between steps: a longer wait is a bug
 
 
 class TurnLock:
@@ -59,6 +59,11 @@ class TurnLock:
             if self._depth == 0:
                 self._owner = None
                 self._condition.notify_all()
+
+    def held(self) -> bool:
+        """Whether the calling thread holds the turn (a fragment drawn inside a full run)."""
+        with self._condition:
+            return self._owner == threading.get_ident()
 
     def let_others_run(self) -> None:
         """Between two steps of a long run: serve everyone who queued meanwhile, then go on."""
@@ -103,6 +108,10 @@ def turn(lock: TurnLock = SCRIPT_TURN) -> Iterator[None]:
 
 def let_others_run() -> None:
     SCRIPT_TURN.let_others_run()
+
+
+def in_turn() -> bool:
+    return SCRIPT_TURN.held()
 
 
 def outside_turn() -> AbstractContextManager[None]:

@@ -4,8 +4,9 @@ Pure PyTorch; never imports streamlit. The loop reports every epoch through a
 callback, so the page can draw it live. Data, initial weights and batch order come
 from per-call generators seeded by the learner's seed. Dropout, which a bug-lab switch
 adds, can only draw from torch's global generator (nn.Dropout takes no generator):
-such a training holds a lock and a private, seeded copy of that generator
-(`torch.random.fork_rng`), so sessions training at once never share its draws.
+such a training borrows that generator one epoch at a time, under a lock, with its own
+seeded state put in and taken back out (`GlobalDraws`): sessions training at once never
+share its draws, and others may run between two epochs.
 """
 
 import math
@@ -178,15 +179,28 @@ def prediction_grid(data: Data) -> torch.Tensor:
 _GLOBAL_GENERATOR_LOCK = threading.Lock()
 
 
-@contextmanager
-def private_global_generator(seed: int, needed: bool) -> Iterator[None]:
-    """While a dropout model trains: torch's global generator, seeded, for this call only."""
-    if not needed:
-        yield
-        return
-    with _GLOBAL_GENERATOR_LOCK, torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        yield
+class GlobalDraws:
+    """Torch's global generator, lent to one training an epoch at a time.
+
+    Each `lent()` block takes the lock, puts this training's state into the generator,
+    and takes the state back out at the end: the draws are those of one uninterrupted
+    run seeded once with `torch.manual_seed(seed)` (the code twin's), while between two
+    epochs the lock is free for other sessions' trainings.
+    """
+
+    def __init__(self, seed: int, needed: bool):
+        self.needed = needed
+        self.state = torch.Generator().manual_seed(seed).get_state() if needed else None
+
+    @contextmanager
+    def lent(self) -> Iterator[None]:
+        if not self.needed:
+            yield
+            return
+        with _GLOBAL_GENERATOR_LOCK, torch.random.fork_rng(devices=[]):
+            torch.set_rng_state(self.state)
+            yield
+            self.state = torch.get_rng_state()
 
 
 def train(
@@ -214,34 +228,42 @@ def train(
     x_val, y_val = data.x_val.to(device), data.y_val.to(device)
     grid = prediction_grid(data).to(device)
     result = TrainResult(model=model)
-    with private_global_generator(spec.seed, model_spec.dropout > 0):
-        for epoch in range(1, min(spec.epochs, MAX_EPOCHS) + 1):
-            if "no_train_eval" not in bugs:
-                model.train()
-            total, count = 0.0, 0
-            for x, y in loader:
-                x, y = x.to(device), y.to(device)
-                if "no_zero_grad" not in bugs and "zero_grad_after_backward" not in bugs:
-                    optimizer.zero_grad()
-                loss = criterion(model(x), y)
-                loss.backward()
-                if "zero_grad_after_backward" in bugs:
-                    optimizer.zero_grad()  # the mistake: the gradients are gone before step()
-                optimizer.step()
-                total += loss.item() * len(x)
-                count += len(x)
-            record = _validate(model, criterion, x_val, y_val, data.classification, epoch, total / count, bugs)
+    draws = GlobalDraws(spec.seed, model_spec.dropout > 0)
+    for epoch in range(1, min(spec.epochs, MAX_EPOCHS) + 1):
+        with draws.lent():
+            train_loss = _train_one_epoch(model, loader, criterion, optimizer, device, bugs)
+            record = _validate(model, criterion, x_val, y_val, data.classification, epoch, train_loss, bugs)
             result.epochs.append(record)
             if epoch % spec.snapshot_every == 0 or epoch == 1:
                 result.snapshots.append((epoch, _predict(model, grid, data.classification, bugs)))
-            if not (math.isfinite(record.train_loss) and math.isfinite(record.val_loss)):
-                result.diverged = True
-                break
-            if on_epoch is not None and on_epoch(record, result) is False:
-                break
-        if result.snapshots and result.snapshots[-1][0] != result.epochs[-1].epoch:
+        if not (math.isfinite(record.train_loss) and math.isfinite(record.val_loss)):
+            result.diverged = True
+            break
+        if on_epoch is not None and on_epoch(record, result) is False:  # outside the lock: others may train
+            break
+    if result.snapshots and result.snapshots[-1][0] != result.epochs[-1].epoch:
+        with draws.lent():
             result.snapshots.append((result.epochs[-1].epoch, _predict(model, grid, data.classification, bugs)))
     return result
+
+
+def _train_one_epoch(model, loader, criterion, optimizer, device, bugs) -> float:
+    """One pass over the training batches; the mean training loss."""
+    if "no_train_eval" not in bugs:
+        model.train()
+    total, count = 0.0, 0
+    for x, y in loader:
+        x, y = x.to(device), y.to(device)
+        if "no_zero_grad" not in bugs and "zero_grad_after_backward" not in bugs:
+            optimizer.zero_grad()
+        loss = criterion(model(x), y)
+        loss.backward()
+        if "zero_grad_after_backward" in bugs:
+            optimizer.zero_grad()  # the mistake: the gradients are gone before step()
+        optimizer.step()
+        total += loss.item() * len(x)
+        count += len(x)
+    return total / count
 
 
 def _validate(model, criterion, x_val, y_val, classification, epoch, train_loss, bugs) -> Epoch:

@@ -83,8 +83,7 @@ def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: 
 
         def on_epoch(record: core.Epoch, partial: core.TrainResult, run=run, run_index=run_index) -> None:
             results[run] = partial
-            if not model_spec.dropout:  # a dropout training holds torch's global generator: it keeps its turn
-                let_others_run()  # the class's reruns go between two epochs
+            let_others_run()  # the class's reruns go between two epochs (dropout trainings too)
             if record.epoch % refresh:
                 return
             done = run_index * train_spec.epochs + record.epoch

@@ -9,6 +9,7 @@ import ast
 import math
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 import torch
@@ -58,10 +59,36 @@ def parse_tensor_literal(text: str) -> list:
     """`[[1, 2], [3, 4]]` -> nested Python list, without eval.
 
     Only lists or tuples (1 to 3 levels) of int, float and bool literals, with an
-    optional sign, are accepted; the nesting must be rectangular.
+    optional sign, are accepted; the nesting must be rectangular. A parse of the
+    longest text takes about 0.4 s: it is done once per text (a page run asks twice,
+    for the tensor and for its code twin, and every rerun asks again).
     """
+    parsed = _parsed(text)
+    if isinstance(parsed, TensorInputError):
+        raise parsed.with_traceback(None)  # the cached instance: no traceback kept from raise to raise
+    return _as_lists(parsed)
+
+
+def _as_lists(values):
+    """A fresh nested list: the cached tuples stay as they are, whatever a caller does."""
+    return [_as_lists(value) for value in values] if isinstance(values, tuple) else values
+
+
+@lru_cache(maxsize=16)
+def _parsed(text: str) -> tuple | TensorInputError:
+    """The nested tuples of `text`, or the refusal (cached too: a long wrong text as well)."""
+    try:
+        return _parse(text)
+    except TensorInputError as refusal:
+        return refusal
+
+
+def _parse(text: str) -> tuple:
     if len(text) > MAX_LITERAL_CHARS:
         raise TensorInputError("tenseurs.error.too_long", max=MAX_LITERAL_CHARS)
+    # Cheap refusals before ast.parse: each number or list is followed by one comma at most.
+    if text.count(",") > 2 * MAX_ELEMENTS:
+        raise TensorInputError("tenseurs.error.too_many", max=MAX_ELEMENTS)
     if bracket_depth(text) > MAX_DIMS:  # before ast.parse, which recurses on nesting
         raise TensorInputError("tenseurs.error.too_deep", max=MAX_DIMS)
     if "\\" in text:  # never valid in a list of numbers; in a string it makes ast.parse warn
@@ -79,7 +106,11 @@ def parse_tensor_literal(text: str) -> list:
     if counter[0] == 0:
         raise TensorInputError("tenseurs.error.empty")
     literal_shape(values)  # raises on ragged nesting
-    return values
+    return _as_tuples(values)
+
+
+def _as_tuples(values):
+    return tuple(_as_tuples(value) for value in values) if isinstance(values, list) else values
 
 
 def _literal(node: ast.expr, counter: list[int]):

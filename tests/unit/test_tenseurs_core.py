@@ -4,11 +4,13 @@ The oracle is NumPy or values computed by hand, never the code under test.
 """
 
 import math
+import time
 
 import numpy as np
 import pytest
 import torch
 
+from lessons.tenseurs import core
 from lessons.tenseurs.core import (
     CONSTRUCTORS,
     MAX_ELEMENTS,
@@ -228,3 +230,22 @@ def test_marks_follow_the_cells():
     frame = tensor_cells(torch.zeros(2, 2), mark).frame
     assert list(frame["mark"]) == [True, False, False, True]
     assert math.isclose(frame["value"].sum(), 0.0)
+
+
+def test_a_long_list_is_parsed_once_per_text_and_callers_cannot_spoil_the_cache():
+    text = "[" + ", ".join(["1.5"] * 10_000) + "]"
+    start = time.perf_counter()
+    first = core.parse_tensor_literal(text)
+    first_seconds = time.perf_counter() - start
+    first[0] = 99.0  # a caller changing its copy
+    start = time.perf_counter()
+    again = core.parse_tensor_literal(text)
+    assert time.perf_counter() - start < first_seconds / 3
+    assert again[0] == 1.5 and len(again) == 10_000
+
+
+def test_too_many_commas_are_refused_before_parsing():
+    text = "[" + "," * (2 * core.MAX_ELEMENTS + 1) + "]"
+    with pytest.raises(core.TensorInputError) as caught:
+        core.parse_tensor_literal(text)
+    assert caught.value.key == "tenseurs.error.too_many"
