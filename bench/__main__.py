@@ -17,6 +17,7 @@ import torch
 from bench.animation import animation_table
 from bench.classroom import classroom_table
 from bench.coldstart import coldstart_table
+from bench.hostile import hostile_table
 from bench.latency import latency_tables
 from bench.training import training_table
 from bench.worstcase import worstcase_table
@@ -28,6 +29,7 @@ SECTIONS = (
     ("Cold start", coldstart_table),
     ("Training throughput", training_table),
     ("Worst case per page", worstcase_table),
+    ("One hostile visitor", hostile_table),
 )
 
 

@@ -1,6 +1,6 @@
 """A class of thirty: 1, 10 and 30 concurrent sessions on one server, for 60 s each.
 
-Each session is a light websocket client speaking Streamlit's own protocol (the
+Each session is a light websocket client (bench/protocol.py) speaking Streamlit's own protocol (the
 protobuf `BackMsg`/`ForwardMsg` its frontend uses), not a browser: thirty Chromium
 tabs on this 2-core machine would spend more CPU drawing than the server spends
 computing, and the figure would measure the browsers. All the sessions of a level
@@ -25,11 +25,11 @@ import sys
 import time
 
 import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.Slider_pb2 import Slider
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.harness import median, percentile, running
+from bench.protocol import ProtocolClient, connected
 
 LEVELS = (1, 10, 30)
 SECONDS = 60.0
@@ -40,53 +40,33 @@ RERUN_TIMEOUT = 60.0
 
 
 class Session:
-    """One visitor: a websocket, the app's pages, the sliders of the page on screen."""
+    """One visitor: a protocol client, the sliders of the page on screen, its latencies."""
 
-    def __init__(self, socket, rng: random.Random):
-        self.socket = socket
+    def __init__(self, client: ProtocolClient, rng: random.Random):
+        self.client = client
         self.rng = rng
-        self.page_hashes: dict[str, str] = {}
         self.sliders: list[Slider] = []
         self.values: dict[str, float] = {}  # every slider on screen, sent with each rerun as the browser does
         self.fragments: dict[str, str] = {}  # slider id -> the fragment drawing it ("" outside any)
-        self.page_hash = ""
         self.latencies: list[float] = []
         self.errors: list[str] = []
 
     async def rerun(self, widget_states=(), fragment_id: str = "") -> None:
-        message = BackMsg()
-        message.rerun_script.query_string = ""
-        message.rerun_script.page_script_hash = self.page_hash
-        message.rerun_script.fragment_id = fragment_id
-        for state in widget_states:
-            message.rerun_script.widget_states.widgets.append(state)
+        result = await self.client.rerun(widget_states, fragment_id, timeout=RERUN_TIMEOUT)
+        self.latencies.append(result.seconds)
+        self.errors += [message[:120] for message in result.exceptions]
         sliders: list[Slider] = []
-        start = time.perf_counter()
-        await self.socket.send(message.SerializeToString())
-        while True:
-            raw = await asyncio.wait_for(self.socket.recv(), timeout=RERUN_TIMEOUT)
-            forward = ForwardMsg()
-            forward.ParseFromString(raw)
-            kind = forward.WhichOneof("type")
-            if kind == "navigation":
-                self.page_hashes = {page.url_pathname: page.page_script_hash for page in forward.navigation.app_pages}
-            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                element = forward.delta.new_element
-                if element.WhichOneof("type") == "exception":
-                    self.errors.append(element.exception.message[:120])
-                elif element.WhichOneof("type") == "slider" and element.slider.type == Slider.SLIDER:
-                    sliders.append(element.slider)
-                    self.fragments[element.slider.id] = forward.delta.fragment_id
-            elif kind == "script_finished":
-                break
-        self.latencies.append(time.perf_counter() - start)
+        for element in result.elements:
+            if element.kind == "slider" and element.proto.type == Slider.SLIDER:
+                sliders.append(element.proto)
+                self.fragments[element.proto.id] = element.fragment_id
         if fragment_id:  # the rest of the page was not sent again: its sliders stay
             sliders += [slider for slider in self.sliders if self.fragments.get(slider.id) != fragment_id]
         self.sliders = sliders
         self.values = {slider.id: self.values.get(slider.id, (list(slider.value) or list(slider.default) or [slider.min])[0]) for slider in sliders}
 
     async def open_page(self, path: str) -> None:
-        self.page_hash = self.page_hashes.get(path, "")
+        self.client.go_to(path)
         self.values = {}
         await self.rerun()
 
@@ -97,8 +77,7 @@ class Session:
         self.values[slider.id] = min(slider.min + self.rng.randint(0, steps) * step, slider.max)
         states = []
         for widget_id, value in self.values.items():
-            state = BackMsg().rerun_script.widget_states.widgets.add()
-            state.id = widget_id
+            state = WidgetState(id=widget_id)
             state.double_array_value.data.append(value)
             states.append(state)
         await self.rerun(states, self.fragments.get(slider.id, ""))
@@ -106,9 +85,8 @@ class Session:
 
 async def visitor(url: str, seed: int, deadline: float) -> Session:
     rng = random.Random(seed)
-    address = url.replace("http://", "ws://") + "/_stcore/stream"
-    async with websockets.connect(address, subprotocols=["streamlit"], max_size=None) as socket:
-        session = Session(socket, rng)
+    async with connected(url) as client:
+        session = Session(client, rng)
         try:
             await session.rerun()  # the first load: the home page and the app's page list
             pages = list(PAGES)
@@ -130,9 +108,8 @@ async def visitor(url: str, seed: int, deadline: float) -> Session:
 
 async def visit_every_page(url: str) -> Session:
     """One visitor opening each page once: warms the caches every class shares."""
-    address = url.replace("http://", "ws://") + "/_stcore/stream"
-    async with websockets.connect(address, subprotocols=["streamlit"], max_size=None) as socket:
-        session = Session(socket, random.Random(0))
+    async with connected(url) as client:
+        session = Session(client, random.Random(0))
         await session.rerun()
         for path in PAGES:
             await session.open_page(path)

@@ -5,6 +5,7 @@ The server is one Python process (`python -m streamlit run ...`), so its residen
 memory and CPU time are read from /proc (Linux, as on Community Cloud).
 """
 
+import math
 import os
 import shutil
 import socket
@@ -108,9 +109,9 @@ def chromium():
 
 
 def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile: p95 of 20 values is the 19th smallest."""
+    """Nearest-rank percentile: p95 of 20 values is the 19th smallest, of 100 the 95th."""
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(round(fraction * len(ordered), 9))))
     return ordered[rank - 1]
 
 

@@ -7,8 +7,9 @@ its default, the traceback, on the learner's screen. Streamlit's own control flo
 """
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
 
 import streamlit as st
 
@@ -24,3 +25,15 @@ def friendly_errors(where: str) -> Iterator[None]:
     except Exception:
         LOGGER.exception("unexpected error on page %s", where)
         st.error(t("error.unexpected"), icon=":material/sentiment_dissatisfied:")
+
+
+def guarded_callback(where: str, callback: Callable[..., None]) -> Callable[..., None]:
+    """A widget callback (on_change, on_click, on_select) under the same guard as the
+    page: Streamlit runs callbacks before the page script, outside the page's guard."""
+
+    @wraps(callback)
+    def guarded(*args, **kwargs) -> None:
+        with friendly_errors(where):
+            callback(*args, **kwargs)
+
+    return guarded

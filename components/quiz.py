@@ -64,12 +64,14 @@ def quiz(page_id: str, question: Question, *, refresh_page: bool = False) -> Non
     progress (home), so an answer reruns the whole page."""
     form_key = _state_key(page_id, question)
     result_key = f"{form_key}.result"
+    answer_key = f"{form_key}.answer"
     with st.form(form_key, border=True):
         st.markdown(question.prompt)
         if isinstance(question, ChoiceQuestion):
-            answer = st.radio(t("quiz.your_answer"), question.choices, index=None)
+            _forget_foreign_answer(answer_key, question.choices)
+            answer = st.radio(t("quiz.your_answer"), question.choices, index=None, key=answer_key)
         else:
-            answer = st.number_input(t("quiz.your_answer"), value=None, format="%.4f")
+            answer = st.number_input(t("quiz.your_answer"), value=None, format="%.4f", key=answer_key)
         submitted = st.form_submit_button(t("quiz.check"), icon=":material/check:")
     if submitted:
         if answer is None:
@@ -84,6 +86,15 @@ def quiz(page_id: str, question: Question, *, refresh_page: bool = False) -> Non
             st.rerun(scope="app")
     if result_key in st.session_state:
         _feedback(question, st.session_state[result_key])
+
+
+def _forget_foreign_answer(key: str, choices: tuple[str, ...]) -> None:
+    """Drop an answer that is none of the choices before the radio meets it.
+
+    No browser sends one, but any client can (99, NaN): Streamlit would keep it and
+    fail writing it back into the field it came in."""
+    if st.session_state.get(key) not in (None, *choices):
+        del st.session_state[key]
 
 
 def _feedback(question: Question, correct: bool) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import streamlit as st
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from components.i18n import t
 from components.safe_text import inert_excerpt as _excerpt
@@ -32,10 +33,11 @@ def number_notice(name: str, raw: str, low: float, high: float, default: float) 
     """None when `raw` is a number Streamlit accepts for a widget bounded by [low, high]."""
     integer = all(isinstance(v, int) for v in (low, high, default))
     try:
-        value = int(raw) if integer else float(raw)
+        value = int(raw) if integer else float(raw)  # int("inf"), int("1e999"): ValueError
     except ValueError:
         value = math.nan
-    if math.isfinite(value) and low <= value <= high:
+    # An int of 400 digits is exact and compares with the bounds; only a float can be inf or nan.
+    if (integer or math.isfinite(value)) and low <= value <= high:
         return None
     key = "url.invalid_integer" if integer else "url.invalid_number"
     return UrlNotice(key, _values(name, raw, default, min=low, max=high))
@@ -87,8 +89,17 @@ def number_input(label: str, *, key: str, min_value: float, max_value: float, va
     """A bound number input; the page may also set its value through st.session_state."""
     _check(key, lambda raw: number_notice(key, raw, min_value, max_value, value))
     if key in st.session_state:  # set by the page (a click on a chart): no default as well
-        return st.number_input(label, min_value, max_value, key=key, bind="query-params", **kwargs)
-    return st.number_input(label, min_value, max_value, value, key=key, bind="query-params", **kwargs)
+        number = st.number_input(label, min_value, max_value, key=key, bind="query-params", **kwargs)
+    else:
+        number = st.number_input(label, min_value, max_value, value, key=key, bind="query-params", **kwargs)
+    return type(value)(number)  # a client may send a bool, which Streamlit passes through
+
+
+def forget_non_text(key: str) -> None:
+    """Before a text widget: a client may send it a list or a number, which Streamlit
+    and the page would choke on; such a value is forgotten, the widget starts afresh."""
+    if key in st.session_state and not isinstance(st.session_state[key], str):
+        del st.session_state[key]
 
 
 def selectbox(label: str, options: Sequence[str], *, key: str, index: int = 0, **kwargs) -> str:
@@ -112,12 +123,19 @@ def _choice(widget, label: str, options: Sequence[str], key: str, index: int, **
     the session keeps it across pages, and each run writes it back.
     """
     default = options[index]
-    if key not in st.session_state or st.session_state[key] not in options:
-        raw = st.query_params.get(key)
+    chosen = st.session_state.get(key)
+    if chosen not in options:  # a first visit, or a value no browser sends (99, NaN, any text)
+        raw = st.query_params.get(key)  # the URL holds the last valid choice: each run writes it
         notice = None if raw is None else choice_notice(key, raw, options, default)
         if notice is not None:
             add_notice(notice)
-        st.session_state[key] = raw if raw is not None and notice is None else default
+        chosen = raw if raw is not None and notice is None else default
+    # Seated afresh on every run: a client may send a value in a field of another type
+    # (numbers for a select slider's labels). Streamlit reads it as the default, then
+    # fails writing it back into that field; the widget only meets the value checked here.
+    if key in st.session_state:
+        del st.session_state[key]
+    st.session_state[key] = chosen
     value = widget(label, options, key=key, persist_state="session", **kwargs)
     if value == default:
         st.query_params.pop(key, None)  # defaults stay out of the URL, as with bound widgets
@@ -147,21 +165,41 @@ def toggle(label: str, *, key: str, value: bool = False, **kwargs) -> bool:
 
 
 def _check(key: str, notice_for: Callable[[str], UrlNotice | None]) -> None:
-    """Check a widget's URL value the first time the widget is drawn in the session.
+    """Check a bound widget's URL value on every run, before Streamlit's binding reads it.
 
-    Later values in the URL are the app's own writes: when a widget's bounds change
-    (a slider over a tensor's side), Streamlit resets the value, no notice needed.
+    Streamlit would call int() on `inf` or `1e999` and fail, so a refused value is taken
+    out of the URL first. The learner is told the first time the widget is drawn in the
+    session; later refusals are the app's own writes (a slider whose bounds changed,
+    whose value Streamlit resets anyway) or a client that no browser is: no notice.
     """
     checked = st.session_state.setdefault(_CHECKED_KEY, set())
-    if key in checked:
-        return
+    first_check = key not in checked
     checked.add(key)
-    raw = st.query_params.get(key)
-    if raw is None:
+    notices = [notice for raw in _url_values(key) if (notice := notice_for(raw)) is not None]
+    if not notices:
         return
-    notice = notice_for(raw)
-    if notice is not None:
-        add_notice(notice)
+    _drop_from_url(key)
+    if first_check:
+        add_notice(notices[0])
+
+
+def _url_values(key: str) -> list[str]:
+    """The values of `key` in the address and in the copy Streamlit seeds widgets with
+    (the run's first query string; the last value when repeated): both get checked."""
+    with get_session_state().query_params() as params:
+        values = [params.get_initial_value(key), params.get(key)]
+    values = [value[-1] if isinstance(value, list) and value else value for value in values]
+    return list(dict.fromkeys(value for value in values if isinstance(value, str)))
+
+
+def _drop_from_url(key: str) -> None:
+    """Take a refused value out of the address and out of the copy that Streamlit seeds
+    bound widgets with. `st.query_params` refuses to touch a parameter bound to a widget,
+    so this goes through the session's own QueryParams object, an internal API: the URL
+    tests (tests/app/test_url_params.py, tests/e2e/test_one_visitor.py) check it still works."""
+    with get_session_state().query_params() as params:
+        params.remove_param(key)
+        params.set_initial_query_params_from_current()
 
 
 # --- Notices ------------------------------------------------------------------

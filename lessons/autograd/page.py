@@ -71,6 +71,7 @@ def chosen_function(presets: tuple[str, ...], preset_key: str, text_key: str, la
     if choice != TYPED:
         st.session_state[last_good_key] = choice
         return choice
+    url_state.forget_non_text(text_key)
     text = st.text_input(
         t("autograd.typed_label"), key=text_key, value=st.session_state.get(last_good_key, presets[0]),
         max_chars=None, help=t("autograd.typed_help"), bind="query-params",

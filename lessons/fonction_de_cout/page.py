@@ -113,9 +113,8 @@ with deck.slide("intro"):
 def loss_experiment() -> None:
     with deck.slide("regression"):
         data, settings, w, b, delta = regression_section()
-    custom = st.session_state.get("perso", "log_cosh")
     with deck.slide("formes"):
-        sections.shapes_section(data, w, b, delta, custom, loss_labels())
+        shapes_place = st.container()  # drawn once the custom loss's widget has checked its value
     with deck.slide("paysage"):
         sections.landscape_section(settings, data, w, b, delta, loss_labels())
     with deck.slide("classification"):
@@ -124,6 +123,8 @@ def loss_experiment() -> None:
         sections.reduction_section(data, w, b)
     with deck.slide("perso"):
         custom = sections.custom_section(data, w, b, delta)
+    with shapes_place:
+        sections.shapes_section(data, w, b, delta, custom, loss_labels())
     with deck.slide("code"):
         st.header(t("fonction_de_cout.twin_title"), divider="gray")
         code_twin(loss_script(settings, w, b, delta, logits, true_class, custom, current_language()), "fonction_de_cout.py")

@@ -171,14 +171,16 @@ class Trajectory:
 
 
 def trajectories(
-    name: str, condition: float, specs: tuple[OptimizerSpec, ...], start: tuple[float, float], steps: int
+    name: str, condition: float, specs: tuple[OptimizerSpec, ...], start: tuple[float, float], steps: int,
+    between_steps: Callable[[], None] | None = None,
 ) -> tuple[Trajectory, ...]:
     """Run every optimizer from the same start, in lockstep, with the real loop.
 
     At each step: every optimizer's zero_grad(), one loss summing each optimizer's own
     f(p), one backward() (each p only receives the gradient of its own term), then
     every optimizer's step(). One graph for all of them keeps four optimizers x 500
-    steps cheap enough for a server shared by a class.
+    steps cheap enough for a server shared by a class. `between_steps`, when given,
+    is called after every step (the page lets other sessions' reruns through there).
     """
     chosen = surface(name, condition)
     steps = min(steps, MAX_STEPS)
@@ -208,6 +210,8 @@ def trajectories(
             points[index].append((x, y))
             if not _inside(chosen, x, y):
                 stops[index] = (step, "outside")
+        if between_steps is not None:
+            between_steps()
     results = []
     for index, stop in enumerate(stops):
         if stop is None:  # the loss at the final point, never computed inside the loop
@@ -220,12 +224,37 @@ def trajectories(
     return tuple(results)
 
 
-def trajectory(name: str, condition: float, spec: OptimizerSpec, start: tuple[float, float], steps: int) -> Trajectory:
-    return trajectories(name, condition, (spec,), start, steps)[0]
+def trajectory(
+    name: str, condition: float, spec: OptimizerSpec, start: tuple[float, float], steps: int,
+    between_steps: Callable[[], None] | None = None,
+) -> Trajectory:
+    return trajectories(name, condition, (spec,), start, steps, between_steps)[0]
 
 
 def _inside(chosen: Surface, x: float, y: float) -> bool:
     return chosen.x_range[0] <= x <= chosen.x_range[1] and chosen.y_range[0] <= y <= chosen.y_range[1]
+
+
+def clicked_start(points: object, chosen: Surface) -> tuple[float, float] | None:
+    """The start a click on the map asks for: the first selected point's (x, y), clamped
+    to the map and rounded to 2 decimals; None unless both are finite numbers.
+
+    A chart selection is JSON sent by the client: any shape may arrive, not only the
+    browser's [{"x": 1.2, "y": -0.5}]."""
+    if not isinstance(points, list) or not points or not isinstance(points[0], dict):
+        return None
+    coordinates = []
+    for value, (low, high) in ((points[0].get("x"), chosen.x_range), (points[0].get("y"), chosen.y_range)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float: no point of the map
+            return None
+        if not math.isfinite(number):
+            return None
+        coordinates.append(round(min(max(number, low), high), 2))
+    return coordinates[0], coordinates[1]
 
 
 def distance_to_minimum(chosen: Surface, point: tuple[float, float]) -> float:
@@ -238,10 +267,14 @@ def converged(name: str, condition: float, result: Trajectory, tolerance: float 
     return not result.diverged and distance_to_minimum(surface(name, condition), result.points[-1]) < tolerance
 
 
-def safer_learning_rate(name: str, condition: float, spec: OptimizerSpec, start: tuple[float, float], steps: int, choices: tuple[float, ...]) -> float | None:
+def safer_learning_rate(
+    name: str, condition: float, spec: OptimizerSpec, start: tuple[float, float], steps: int, choices: tuple[float, ...],
+    between_steps: Callable[[], None] | None = None,
+) -> float | None:
     """The largest learning rate among `choices`, below spec.lr, that does not diverge."""
     for lr in sorted((c for c in choices if c < spec.lr), reverse=True):
-        if not trajectory(name, condition, OptimizerSpec(**{**spec.__dict__, "lr": lr}), start, steps).diverged:
+        candidate = OptimizerSpec(**{**spec.__dict__, "lr": lr})
+        if not trajectory(name, condition, candidate, start, steps, between_steps).diverged:
             return lr
     return None
 

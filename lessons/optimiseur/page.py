@@ -5,9 +5,11 @@ import streamlit as st
 
 from components import url_state
 from components.code_twin import code_twin
+from components.errors import guarded_callback
 from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
+from components.run_lock import let_others_run
 from components.slides import lesson_deck
 from lessons.optimiseur import core, sections
 from lessons.optimiseur.charts import ANIMATION_KEYS_JS, SPEEDS_MS, animated_chart, chart_datasets
@@ -25,7 +27,7 @@ def cached_grid(name: str, condition: float) -> pd.DataFrame:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_trajectories(name: str, condition: float, specs: tuple, start: tuple, steps: int) -> tuple:
-    return core.trajectories(name, condition, specs, start, steps)
+    return core.trajectories(name, condition, specs, start, steps, between_steps=let_others_run)
 
 
 def surface_controls() -> tuple[str, float]:
@@ -47,11 +49,13 @@ def surface_controls() -> tuple[str, float]:
 
 
 def use_clicked_start() -> None:
-    """on_select callback: a click on the map becomes the start (before the widgets run)."""
-    points = st.session_state["carte"].selection.get("depart") or []
-    if points:
-        st.session_state["x0"] = round(float(points[0]["x"]), 2)
-        st.session_state["y0"] = round(float(points[0]["y"]), 2)
+    """on_select callback: a click on the map becomes the start (before the widgets run).
+    Anything but a point with finite coordinates is ignored; a point off the map is
+    moved to its edge."""
+    chosen = core.surface(st.session_state.get(SHOWN_SURFACE_KEY, core.SURFACE_NAMES[0]))
+    start = core.clicked_start(st.session_state["carte"].selection.get("depart"), chosen)
+    if start is not None:
+        st.session_state["x0"], st.session_state["y0"] = start
 
 
 def start_controls(name: str, condition: float) -> tuple[float, float]:
@@ -160,7 +164,7 @@ def optimizer_experiment() -> None:
         )
         st.vega_lite_chart(
             cached_chart_spec(name, condition, specs, start, steps, speed, current_language()),
-            key="carte", on_select=use_clicked_start, selection_mode=["depart"], width="content",
+            key="carte", on_select=guarded_callback(PAGE_ID, use_clicked_start), selection_mode=["depart"], width="content",
             alt=sections.chart_description(name, labels, results, chosen),
         )
         st.caption(t("optimiseur.animation.how"))

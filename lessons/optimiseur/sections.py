@@ -9,6 +9,7 @@ import streamlit as st
 from components import url_state
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
+from components.run_lock import let_others_run
 from lessons.optimiseur import core
 
 PAGE_ID = "optimiseur"
@@ -86,7 +87,8 @@ def chart_description(name: str, labels: list[str], results: tuple[core.Trajecto
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def cached_safer_learning_rate(name: str, condition: float, spec: core.OptimizerSpec, start: tuple, steps: int) -> float | None:
-    return core.safer_learning_rate(name, condition, spec, start, steps, tuple(float(lr) for lr in LEARNING_RATES))
+    choices = tuple(float(lr) for lr in LEARNING_RATES)
+    return core.safer_learning_rate(name, condition, spec, start, steps, choices, between_steps=let_others_run)
 
 
 def divergence_notices(name, condition, specs, start, steps, results) -> None:

@@ -49,6 +49,7 @@ def create_controls() -> CreateSpec:
         literal = CreateSpec.literal
         shape: tuple[int, ...] = CreateSpec.shape
         if constructor == "tensor":
+            url_state.forget_non_text(LITERAL_KEY)
             literal = st.text_area(
                 t("tenseurs.create.literal"),
                 value=CreateSpec.literal,

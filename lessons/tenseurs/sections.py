@@ -290,7 +290,8 @@ def timing_panel() -> None:
     st.subheader(t("tenseurs.devices.timing_title"))
     st.markdown(t("tenseurs.devices.timing_intro", repeats=ops.TIMING_REPEATS))
     devices = available_devices()
-    n = st.select_slider("n", options=ops.TIMING_SIZES, value=256, key="n_mm")
+    n = url_state.select_slider("n", [str(size) for size in ops.TIMING_SIZES], key="n_mm", index=ops.TIMING_SIZES.index(256))
+    n = int(n)
     if st.button(t("tenseurs.devices.measure"), icon=":material/timer:"):
         # Measured on demand only: a timing on every rerun would slow the whole class.
         st.session_state[TIMINGS_KEY] = [ops.time_matmul(device, n) for device in devices]

@@ -4,7 +4,14 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from components.i18n import translate
+
 from .conftest import texts
+
+
+def assert_no_crash(app: AppTest) -> None:
+    assert not app.exception, [error.message for error in app.exception]
+    assert not any(translate("error.unexpected", "fr") in error.value for error in app.error)
 
 
 def test_a_shared_url_reproduces_the_view(open_app):
@@ -103,3 +110,25 @@ def test_values_survive_a_visit_to_another_page(open_app):
     assert (app.selectbox(key="f").value, app.slider(key="x").value) == ("sinus", 2.0)
     assert app.query_params["f"] == "sinus" and app.query_params["lang"] == "en"
     assert [m.value for m in app.metric][1] == "0.0770"
+
+
+OVERFLOWING = ("inf", "-inf", "Infinity", "1e999", "9" * 400)
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "parameter"),
+    [
+        *[("lessons/fonction_de_cout/page.py", {"graine": value}, "graine") for value in OVERFLOWING],
+        ("lessons/boucle_entrainement/page.py", {"graine_b": "-inf"}, "graine_b"),
+        ("lessons/tenseurs/page.py", {"ctor": "rand", "seed": "1e999"}, "seed"),
+    ],
+    ids=lambda value: str(value)[:30],
+)
+def test_numbers_no_widget_can_hold_are_taken_out_of_the_url_before_streamlit_reads_them(open_app, page, query, parameter):
+    app = open_app(page=page, **query)
+    assert_no_crash(app)
+    assert any(f"`{parameter}`" in warning.value for warning in app.warning)
+    assert parameter not in app.query_params  # gone from the address, not only ignored
+    app.run()  # the next rerun neither crashes nor tells it again
+    assert_no_crash(app)
+    assert not any(f"`{parameter}`" in warning.value for warning in app.warning)

@@ -77,10 +77,37 @@ def browser_context_args(browser_context_args):
 
 
 SERVER_PIDS: list[int] = []  # the server's process, for tests that read its CPU time
+SERVER_LOGS: list[Path] = []  # its log file, for tests that look for errors it caught
 
 
 def server_cpu_seconds() -> float:
     return process_cpu_seconds(SERVER_PIDS[0])
+
+
+def server_tree_cpu_seconds() -> float:
+    """CPU time of the server and every process below it (SymPy's worker and its children)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended meanwhile
+    tree, grew = {SERVER_PIDS[0]}, True
+    while grew:  # add children, then their children, until none is left
+        below = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= below
+        grew = bool(below)
+    total = 0.0
+    for pid in tree:
+        try:
+            total += process_cpu_seconds(pid)
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile
+    return total
+
+
+def server_log_text() -> str:
+    return SERVER_LOGS[0].read_text(errors="replace")
 
 
 def server_frames(page) -> list:
@@ -93,7 +120,9 @@ def server_frames(page) -> list:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     port = free_port()
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    SERVER_LOGS[:] = [log_path]
+    log = log_path.open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
          "--server.port", str(port), "--server.address", "127.0.0.1",

@@ -151,3 +151,11 @@ def test_the_grid_covers_the_area():
     frame = core.surface_grid("beale", 10.0, steps=11)
     assert len(frame) == 121
     assert (frame["x"].min(), frame["x"].max()) == pytest.approx(core.surface("beale").x_range)
+
+
+def test_a_long_comparison_calls_back_after_every_step_so_the_page_can_let_others_run():
+    calls = []
+    specs = (core.OptimizerSpec(kind="sgd", lr=0.01), core.OptimizerSpec(kind="adam", lr=0.01))
+    results = core.trajectories("bowl", 10.0, specs, (-1.5, 1.5), 40, between_steps=lambda: calls.append(1))
+    assert len(calls) == 40
+    assert results == core.trajectories("bowl", 10.0, specs, (-1.5, 1.5), 40)  # the callback changes nothing

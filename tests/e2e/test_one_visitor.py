@@ -1,0 +1,108 @@
+"""One visitor must not stall or crash the class: hostile links against a live server,
+in real Chromium (a live server fills widgets from the URL, which AppTest does not)."""
+
+import re
+import time
+from urllib.parse import urlencode
+
+import pytest
+from playwright.sync_api import expect
+
+from components.i18n import translate
+from lessons.catalog import ALL_LESSONS
+from tests.app.test_hostile_sweep import PWNED
+
+from .conftest import IDLE, server_log_text, server_tree_cpu_seconds, wait_until_idle
+
+FRIENDLY_ERROR = translate("error.unexpected", "fr").split(",")[0]  # "Un problème inattendu est survenu sur cette page"
+HOSTILE_URL_VALUES = ("inf", "-inf", "1e999", "9" * 400, "nan", PWNED)
+SHARED_KEYS = ("lang", "device", "projecteur", "presentation", "diapo")
+
+
+def nested_sigmoid(levels: int) -> str:
+    return "sigmoid(" * levels + "x" + ")" * levels
+
+
+def assert_no_crash(page, context: str) -> None:
+    expect(page.get_by_test_id("stException"), context).to_have_count(0)
+    expect(page.get_by_text(FRIENDLY_ERROR), context).to_have_count(0)
+    expect(page.get_by_text("Traceback"), context).to_have_count(0)
+
+
+def assert_server_caught_nothing(log_before: int, context: str) -> None:
+    new_lines = server_log_text()[log_before:]
+    assert "unexpected error" not in new_lines and "Traceback" not in new_lines, f"{context}: {new_lines[-2000:]}"
+
+
+def idle_within(seconds: float, window: float = 0.5, busy_below: float = 0.1) -> float:
+    """Seconds until the server (its SymPy worker included) used under `busy_below` s of
+    CPU in a `window`; fails after `seconds`."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        before = server_tree_cpu_seconds()
+        time.sleep(window)
+        if server_tree_cpu_seconds() - before < busy_below:
+            return time.monotonic() - start
+    raise AssertionError(f"the server was still busy {seconds} s later")
+
+
+@pytest.mark.parametrize("levels", [8, 12])
+def test_a_nested_sigmoid_link_does_not_stall_the_class(browser, app_url, levels):
+    attacker_context, student_context = browser.new_context(), browser.new_context()
+    attacker, student = attacker_context.new_page(), student_context.new_page()
+    message = re.split(r"\s:", translate("autograd.one.symbolic_too_complex", "fr", seconds="1", grad=""))[0]
+    try:
+        for page, path in ((student, ""), (attacker, "autograd")):  # warm: the torch imports, SymPy's worker
+            page.goto(f"{app_url}/{path}")
+            wait_until_idle(page)
+        log_before = len(server_log_text())
+
+        attacker_start = time.monotonic()
+        attacker.goto(f"{app_url}/autograd?" + urlencode({"fonction": "saisie", "expr": nested_sigmoid(levels)}))
+        student_start = time.monotonic()
+        student.goto(app_url)
+        student.wait_for_selector(IDLE, timeout=30_000)
+        expect(student.locator("h1").first).to_have_text(translate("home.title", "fr"))
+        student_seconds = time.monotonic() - student_start
+        expect(attacker.get_by_text(message)).to_be_visible(timeout=30_000)
+        attacker_seconds = time.monotonic() - attacker_start
+        idle_seconds = idle_within(10)
+        print(f"nested sigmoid x{levels}: other page {student_seconds:.2f} s, message {attacker_seconds:.2f} s, "
+              f"server idle again {idle_seconds:.2f} s after")
+
+        assert student_seconds < 2, f"the other student's page took {student_seconds:.2f} s"
+        assert attacker_seconds < 2, f"the message took {attacker_seconds:.2f} s"
+        assert idle_seconds < 3, f"the server was idle again after {idle_seconds:.2f} s"
+        expect(attacker.get_by_test_id("stMetricValue").nth(1)).not_to_have_text("—")  # x.grad: PyTorch answered
+        assert_no_crash(attacker, "nested sigmoid")
+        assert_server_caught_nothing(log_before, "nested sigmoid")
+    finally:
+        attacker_context.close()
+        student_context.close()
+
+
+def widget_keys_on(page) -> set[str]:
+    """The keys of the keyed elements on screen (Streamlit gives each a class st-key-<key>)."""
+    return set(page.evaluate(
+        "[...document.querySelectorAll('[class*=st-key-]')]"
+        ".flatMap((element) => [...element.classList].filter((name) => name.startsWith('st-key-')))"
+        ".map((name) => name.slice('st-key-'.length))"
+    ))
+
+
+@pytest.mark.parametrize("lesson", ALL_LESSONS, ids=lambda lesson: lesson.page_id)
+def test_hostile_values_in_every_url_parameter_of_a_live_page(page, app_url, lesson):
+    """Every parameter of the page at once, for each hostile value: notices, no crash."""
+    page.goto(f"{app_url}/{lesson.url_path}")
+    wait_until_idle(page)
+    keys = sorted(widget_keys_on(page) | set(SHARED_KEYS))
+    assert len(keys) > len(SHARED_KEYS), "the page's own widgets were found"
+    for value in HOSTILE_URL_VALUES:
+        context = f"/{lesson.url_path}?*={value[:20]!r}"
+        log_before = len(server_log_text())
+        page.goto(f"{app_url}/{lesson.url_path}?" + urlencode(dict.fromkeys(keys, value)))
+        wait_until_idle(page)
+        expect(page.locator("h1").first, context).to_be_visible()
+        assert_no_crash(page, context)
+        expect(page.get_by_test_id("stAlertContentWarning").first, context).to_be_visible()  # the refusals are explained
+        assert_server_caught_nothing(log_before, context)

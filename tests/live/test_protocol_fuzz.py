@@ -1,0 +1,149 @@
+"""Protocol fuzz: on every page of a real server, every widget the page draws gets, over
+Streamlit's websocket protocol, values no browser would send (wrong types, indexes out
+of range, NaN and infinities, malformed chart selections: tests/live/hostile_values.py).
+
+Like the browser's, each message carries the state of many widgets: in round r every
+widget on screen gets its r-th hostile value, one message per fragment (a fragment's
+widgets rerun that fragment alone, the others the whole page). Then every select box
+and radio goes through its options, and the widgets an option reveals (a constructor's
+own inputs) get their rounds too. For every message the rerun finishes with no
+exception element, no friendly error (it hides a crash: it is one), and no "unexpected
+error" or traceback in the server's log; afterwards the session and a new one still
+get a normal rerun. The counts are printed at the end of the run.
+
+The values Streamlit's own deserializers refuse before the app runs are not sent here:
+tests/live/test_streamlit_rejects.py checks that they hurt only the session sending them.
+"""
+
+import asyncio
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from bench.protocol import Drawn, ProtocolClient, Rerun, connected
+from lessons.catalog import ALL_LESSONS, HOME
+
+from .conftest import FUZZ_COUNTS, FUZZ_CRASHES, LiveServer, problems
+from .hostile_values import hostile_states, state, widget_kind
+
+CHOICE_KINDS = ("selectbox", "radio")
+RERUN_TIMEOUT = 20  # the heaviest page reruns in well under a second
+
+
+def widget_name(widget: Drawn) -> str:
+    """The widget's key when it has one (ids end with it), else its label."""
+    key = widget.widget_id.rsplit("-", 1)[-1]
+    return key if key != "None" else getattr(widget.proto, "label", "")[:30]
+
+
+def widget_identity(widget: Drawn) -> tuple[str, str]:
+    """The same widget across reruns, even when its key holds a digest of the page's
+    state (a quiz's form is new for each new question)."""
+    return widget.kind, re.sub(r"[0-9a-f]{8,}", "#", widget_name(widget))
+
+
+@dataclass
+class PageFuzz:
+    """One session fuzzing one page: what is on screen, what was sent, what broke."""
+
+    server: LiveServer
+    client: ProtocolClient
+    path: str
+    on_screen: dict[tuple[str, str], Drawn] = field(default_factory=dict)  # identity -> latest drawing
+    fuzzed: set[tuple[str, str]] = field(default_factory=set)
+    values: Counter = field(default_factory=Counter)  # hostile values sent, per widget kind
+    messages: int = 0
+    crashes: list[str] = field(default_factory=list)
+
+    def owned(self, widget: Drawn) -> bool:
+        """The sidebar is the same on every page: its widgets are fuzzed on the home page."""
+        return bool(widget_kind(widget)) and (self.path == HOME.url_path or not widget.in_sidebar)
+
+    def new_widgets(self) -> list[Drawn]:
+        fresh = [widget for identity, widget in self.on_screen.items() if identity not in self.fuzzed and self.owned(widget)]
+        self.fuzzed.update(widget_identity(widget) for widget in fresh)
+        return fresh
+
+    async def send(self, context: str, states: list[WidgetState] = (), fragment_id: str = "") -> Rerun:
+        mark = self.server.log_size()
+        try:
+            result = await self.client.rerun(states, fragment_id, timeout=RERUN_TIMEOUT)
+        except asyncio.TimeoutError:
+            result = Rerun()
+        self.messages += 1
+        self.crashes += [f"/{self.path} {context}: {problem}" for problem in problems(result, self.server.log_text(mark))]
+        if not fragment_id:  # a whole page: what is not drawn any more is gone
+            self.on_screen = {}
+        self.on_screen.update({widget_identity(widget): widget for widget in result.widgets})
+        return result
+
+    async def send_by_fragment(self, context: str, states: dict[tuple[str, str], tuple[str, WidgetState]]) -> None:
+        """One message per fragment, each with the states of the widgets it draws. The
+        whole page's goes last: it may draw the fragments anew, under new ids."""
+        groups: dict[str, list[tuple[str, WidgetState]]] = {}
+        for identity, labelled in states.items():
+            groups.setdefault(self.on_screen[identity].fragment_id, []).append(labelled)
+        for fragment_id, labelled_states in sorted(groups.items(), key=lambda group: not group[0]):
+            detail = "; ".join(label for label, _ in labelled_states)
+            await self.send(f"{context} [{detail[:1500]}]", [message for _, message in labelled_states], fragment_id)
+
+    async def hostile_rounds(self, widgets: list[Drawn]) -> None:
+        """Round r: every widget in `widgets` still on screen gets its r-th hostile value."""
+        plans = {widget_identity(widget): hostile_states(widget) for widget in widgets}
+        for round_number in range(max((len(plan) for plan in plans.values()), default=0)):
+            states = {}
+            for identity, plan in plans.items():
+                if identity in self.on_screen:
+                    kind, label, message = plan[round_number % len(plan)]
+                    message.id = self.on_screen[identity].widget_id  # a quiz's id changes with its question
+                    states[identity] = (f"{kind} {widget_name(self.on_screen[identity])} {label}", message)
+                    self.values[kind] += 1
+            await self.send_by_fragment(f"round {round_number}", states)
+
+    async def option_tour(self) -> None:
+        """Every choice widget through its options; new widgets get their hostile rounds."""
+        choices = [widget for widget in self.on_screen.values() if widget.kind in CHOICE_KINDS and self.owned(widget)]
+        for option in range(max((len(widget.proto.options) for widget in choices), default=0)):
+            states = {}
+            for identity in map(widget_identity, choices):
+                drawn = self.on_screen.get(identity)
+                if drawn is not None and drawn.proto.options:  # its options may have changed since (a dtype's)
+                    label = drawn.proto.options[option % len(drawn.proto.options)]
+                    states[identity] = (f"{widget_name(drawn)}={label}", state(drawn.widget_id, "string_value", label))
+            await self.send_by_fragment(f"option {option}", states)
+            while revealed := self.new_widgets():
+                await self.hostile_rounds(revealed)
+
+
+async def fuzz_page(server: LiveServer, path: str) -> PageFuzz:
+    async with connected(server.url) as client:
+        fuzz = PageFuzz(server, client, path)
+        await fuzz.send("first load")
+        client.go_to(path)
+        await fuzz.send("opened")
+        while revealed := fuzz.new_widgets():
+            await fuzz.hostile_rounds(revealed)
+        await fuzz.option_tour()
+        after = await fuzz.send("a normal rerun after the fuzz")
+        if not any(element.kind == "heading" for element in after.elements):
+            fuzz.crashes.append(f"/{path}: the page no longer draws after the fuzz")
+    async with connected(server.url) as fresh_client:
+        fresh = PageFuzz(server, fresh_client, path)
+        await fresh.send("a new session's first load")
+        fresh_client.go_to(path)
+        await fresh.send("opened by a new session after the fuzz")
+        fuzz.crashes += fresh.crashes
+    return fuzz
+
+
+@pytest.mark.parametrize("lesson", ALL_LESSONS, ids=lambda lesson: lesson.page_id)
+def test_every_widget_survives_every_value_the_protocol_can_carry(live_server, lesson):
+    fuzz = asyncio.run(fuzz_page(live_server, lesson.url_path))
+    FUZZ_COUNTS[f"/{lesson.url_path}"] = {"messages": fuzz.messages, **fuzz.values}
+    FUZZ_CRASHES.extend(fuzz.crashes)
+    if lesson.url_path != "resume":  # the recap page has no widget of its own
+        assert fuzz.values, "the page drew no widget to fuzz"
+    assert not fuzz.crashes, f"{len(fuzz.crashes)} crashes, first ones:\n" + "\n".join(fuzz.crashes[:10])
