@@ -7,7 +7,7 @@ from components.charts import show_chart_with_data
 from components.code_twin import code_twin
 from components.expressions import ExpressionError
 from components.fragments import partial_rerun
-from components.i18n import current_language, t
+from components.i18n import current_language, t, translate
 from components.lesson_intro import lesson_intro
 from components.run_lock import outside_turn
 from components.slides import lesson_deck
@@ -26,32 +26,35 @@ def cached_derivatives(text: str, x: float) -> core.Derivatives:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def cached_formula(text: str, x: float) -> Formula | None:
+def cached_formula(text: str, x: float, grad: str, lang: str) -> Formula | None:
     """SymPy's f'(x), or None when it is too complex to finish within its time budget.
 
-    The work runs in another process: the class's reruns go on meanwhile. SymbolicBusy
-    is raised, so not cached: the formula may come on a later rerun.
+    The work runs in another process, awaited outside the script turn: the class's
+    reruns go on meanwhile, and the notice below is drawn before this run queues for
+    the turn again (Streamlit replays it on a cache hit, hence the language among the
+    arguments). SymbolicBusy is raised, so not cached: the formula may come later.
     """
     with outside_turn():
         try:
-            return core.formula(text, x)
+            formula = core.formula(text, x)
         except SymbolicTimeout:
-            return None
+            formula = None
+        if formula is None:
+            notice = translate("autograd.one.symbolic_too_complex", lang, milliseconds=round(BUDGET_SECONDS * 1000), grad=grad)
+            st.info(notice, icon=":material/hourglass_disabled:")
+        elif formula.latex is None:
+            st.info(translate("autograd.one.symbolic_too_long", lang), icon=":material/unfold_more:")
+        return formula
 
 
 def symbolic_formula(text: str, result: core.Derivatives) -> Formula | None:
     """The formula, or None with a message saying why there is none (PyTorch's result stands)."""
     grad = f"{result.autograd:.6g}"
     try:
-        formula = cached_formula(text, result.x)
+        return cached_formula(text, result.x, grad, current_language())
     except SymbolicBusy:
         st.info(t("autograd.one.symbolic_busy", grad=grad), icon=":material/hourglass_top:")
         return None
-    if formula is None:
-        st.info(t("autograd.one.symbolic_too_complex", seconds=f"{BUDGET_SECONDS:g}", grad=grad), icon=":material/hourglass_disabled:")
-    elif formula.latex is None:
-        st.info(t("autograd.one.symbolic_too_long"), icon=":material/unfold_more:")
-    return formula
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
