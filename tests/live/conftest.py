@@ -7,11 +7,13 @@ error on screen: the app rate-limits repeated log lines (components/log_limits.p
 so a burst of the same crash is logged ten times a minute, not every time.
 """
 
+import asyncio
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -161,3 +163,10 @@ def live_server(tmp_path_factory):
     """One server for the tests that only need it to answer (the fuzz)."""
     with running_server(tmp_path_factory) as server:
         yield server
+
+
+def run_async(coroutine: Coroutine):
+    """asyncio.run in a thread of its own: in the same pytest run, the e2e tests'
+    Playwright (its sync API) keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

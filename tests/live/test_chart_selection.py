@@ -14,7 +14,7 @@ import pytest
 from bench.protocol import Drawn, ProtocolClient, Rerun, connected
 from lessons.optimiseur import core
 
-from .conftest import LiveServer, problems
+from .conftest import LiveServer, problems, run_async
 from .hostile_values import state
 
 MAP = core.surface("regression")  # the page's first surface
@@ -70,5 +70,5 @@ async def every_case(server: LiveServer) -> list[str]:
 
 
 def test_a_click_on_the_map_is_checked_before_it_moves_the_start(live_server):
-    failures = asyncio.run(every_case(live_server))
+    failures = run_async(every_case(live_server))
     assert not failures, "\n".join(failures)

@@ -12,7 +12,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from bench.protocol import ProtocolClient, connected
 from components import pace
 
-from .conftest import running_server
+from .conftest import run_async, running_server
 
 FLOOD_SECONDS = 4.0
 FLOOD_REQUESTS_PER_SECOND = 100
@@ -76,7 +76,7 @@ async def alone_then_beside_a_flood(url: str) -> tuple[list[float], list[float],
 
 
 def test_a_flood_of_reruns_is_paced_and_the_student_beside_it_is_not(quiet_server):
-    alone, beside, started = asyncio.run(alone_then_beside_a_flood(quiet_server.url))
+    alone, beside, started = run_async(alone_then_beside_a_flood(quiet_server.url))
     allowed = pace.BURST + pace.RATE_PER_SECOND * FLOOD_SECONDS + 2  # the first load, a rounding
     print(f"flood: {FLOOD_SECONDS * FLOOD_REQUESTS_PER_SECOND:.0f} requests in {FLOOD_SECONDS:.0f} s, "
           f"{len(started)} script runs begun (allowed {allowed:.0f}); student rerun median "

@@ -19,7 +19,7 @@ from bench.protocol import ProtocolClient, Rerun, connected
 from components.i18n import translate
 from lessons.tenseurs.core import MAX_LITERAL_CHARS
 
-from .conftest import PEAK_RSS_MB, LiveServer, running_server
+from .conftest import PEAK_RSS_MB, LiveServer, run_async, running_server
 
 CONTAINER_MB = 690
 HOSTILE_SESSIONS = 6
@@ -69,7 +69,7 @@ async def hostile_class_then_a_learner(server: LiveServer) -> tuple[list[int | N
 
 
 def test_six_visitors_sending_20_mb_each_are_refused_and_memory_stays_under_690_mb(memory_server):
-    codes, learner_rerun = asyncio.run(hostile_class_then_a_learner(memory_server))
+    codes, learner_rerun = run_async(hostile_class_then_a_learner(memory_server))
     peak = memory_server.peak_rss_mb()
     PEAK_RSS_MB["6 visitors × 20 MB text"] = peak
     assert codes == [MESSAGE_TOO_BIG] * HOSTILE_SESSIONS, "each 20 MB message closes its own connection"
@@ -95,7 +95,7 @@ async def type_a_long_list(server: LiveServer, text: str) -> Rerun:
 def test_the_longest_list_a_learner_may_type_still_works(memory_server):
     text = legitimate_list()
     assert 185_000 < len(text) <= MAX_LITERAL_CHARS
-    result = asyncio.run(type_a_long_list(memory_server, text))
+    result = run_async(type_a_long_list(memory_server, text))
     PEAK_RSS_MB["a 190 kB typed list"] = memory_server.peak_rss_mb()
     assert result.status is not None and not result.exceptions
     shown = result.text()

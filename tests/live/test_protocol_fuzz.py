@@ -26,7 +26,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from bench.protocol import Drawn, ProtocolClient, Rerun, connected
 from lessons.catalog import ALL_LESSONS, HOME
 
-from .conftest import FUZZ_COUNTS, FUZZ_CRASHES, LiveServer, problems
+from .conftest import FUZZ_COUNTS, FUZZ_CRASHES, LiveServer, problems, run_async
 from .hostile_values import hostile_states, state, widget_kind
 
 CHOICE_KINDS = ("selectbox", "radio")
@@ -141,7 +141,7 @@ async def fuzz_page(server: LiveServer, path: str) -> PageFuzz:
 
 @pytest.mark.parametrize("lesson", ALL_LESSONS, ids=lambda lesson: lesson.page_id)
 def test_every_widget_survives_every_value_the_protocol_can_carry(live_server, lesson):
-    fuzz = asyncio.run(fuzz_page(live_server, lesson.url_path))
+    fuzz = run_async(fuzz_page(live_server, lesson.url_path))
     FUZZ_COUNTS[f"/{lesson.url_path}"] = {"messages": fuzz.messages, **fuzz.values}
     FUZZ_CRASHES.extend(fuzz.crashes)
     if lesson.url_path != "resume":  # the recap page has no widget of its own

@@ -10,12 +10,11 @@ new session gets a clean page). The outcome of each value is printed at the end;
 a Streamlit release accepts one, move it to `HOSTILE` so the fuzz sends it.
 """
 
-import asyncio
 
 from bench.protocol import Drawn, Rerun, connected
 from lessons.catalog import ALL_LESSONS
 
-from .conftest import UPSTREAM_OUTCOMES, LiveServer, problems, project_frames
+from .conftest import UPSTREAM_OUTCOMES, LiveServer, problems, project_frames, run_async
 from .hostile_values import STREAMLIT_REJECTS, hostile_states, widget_kind
 
 
@@ -61,5 +60,5 @@ async def reject_all(server: LiveServer) -> list[str]:
 
 
 def test_what_streamlit_itself_refuses_stays_in_the_session_that_sent_it(live_server):
-    failures = asyncio.run(reject_all(live_server))
+    failures = run_async(reject_all(live_server))
     assert not failures, "\n".join(failures)
