@@ -1,4 +1,4 @@
-"""Every benchmark, one command: .venv/bin/python -m bench   (about 8 minutes)
+"""Every benchmark, one command: .venv/bin/python -m bench   (about 10 minutes)
 
 Prints markdown tables: interaction latency per page against the framework's floor,
 the animation against a naive server loop, a class of 1, 10 and 30 sessions (latency,

@@ -410,7 +410,7 @@ def hostile_table(seconds: float = SECONDS) -> str:
             lines.append(f"{row.name.split(':')[0]}: student errors {len(row.errors)}, attacker errors "
                          f"{0 if row.attack is None else len(row.attack.errors)}; first: {problems}")
     moves = int(seconds / STUDENT_PERIOD)
-    few_moves = f" ({moves} moves a window at most: the nearest-rank p95 of 20 or fewer is the slowest, one long wait sets it)" if moves <= 20 else ""
+    few_moves = f" (at most {moves} moves a window: a nearest-rank p95 over so few is set by one or two long waits)" if moves <= 20 else ""
     lines += [
         "",
         "Each row is one window of the same student on the home page (one slider move every 0.5 s, each "
