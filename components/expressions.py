@@ -16,6 +16,7 @@ import math
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import torch
 
@@ -94,8 +95,12 @@ Expression = Number | Variable | Negative | Binary | Call
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 
 
+@lru_cache(maxsize=256)
 def parse_expression(text: str, variables: tuple[str, ...] = ("x",)) -> Expression:
-    """The allowlisted tree of `text`, or ExpressionError saying what is wrong."""
+    """The allowlisted tree of `text`, or ExpressionError saying what is wrong.
+
+    Cached on the text: a page run parses one function for each of its sections, and
+    the tree is immutable. Refusals are not cached; the length is checked first."""
     if not text.strip():
         raise ExpressionError("expr.empty")
     if len(text) > MAX_CHARS:
