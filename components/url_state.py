@@ -80,6 +80,7 @@ def inert_excerpt(raw: str) -> str:
 
 def slider(label: str, *, key: str, min_value: float, max_value: float, value: float, **kwargs):
     _check(key, lambda raw: number_notice(key, raw, min_value, max_value, value))
+    _forget_out_of_bounds(key, min_value, max_value)
     return st.slider(
         label, min_value, max_value, value, key=key, bind="query-params", **kwargs
     )
@@ -88,11 +89,22 @@ def slider(label: str, *, key: str, min_value: float, max_value: float, value: f
 def number_input(label: str, *, key: str, min_value: float, max_value: float, value: float, **kwargs):
     """A bound number input; the page may also set its value through st.session_state."""
     _check(key, lambda raw: number_notice(key, raw, min_value, max_value, value))
+    _forget_out_of_bounds(key, min_value, max_value)
     if key in st.session_state:  # set by the page (a click on a chart): no default as well
         number = st.number_input(label, min_value, max_value, key=key, bind="query-params", **kwargs)
     else:
         number = st.number_input(label, min_value, max_value, value, key=key, bind="query-params", **kwargs)
     return type(value)(number)  # a client may send a bool, which Streamlit passes through
+
+
+def _forget_out_of_bounds(key: str, low: float, high: float) -> None:
+    """A value kept from an earlier run whose bounds have moved since (a slider over a
+    tensor's side that shrank): Streamlit would refuse it with an error, so the widget
+    goes back to its default."""
+    current = st.session_state.get(key)
+    values = current if isinstance(current, (tuple, list)) else (current,)
+    if current is not None and not all(isinstance(v, (int, float)) and low <= v <= high for v in values):
+        del st.session_state[key]
 
 
 def forget_non_text(key: str) -> None:

@@ -1,5 +1,7 @@
 """Lesson "Autograd": derivatives three ways, the real graph, two variables, the rules."""
 
+import threading
+
 import streamlit as st
 
 from components import url_state
@@ -25,6 +27,11 @@ def cached_derivatives(text: str, x: float) -> core.Derivatives:
     return core.derivatives(text, x)
 
 
+def too_complex_notice(grad: str, lang: str) -> None:
+    notice = translate("autograd.one.symbolic_too_complex", lang, milliseconds=round(BUDGET_SECONDS * 1000), grad=grad)
+    st.info(notice, icon=":material/hourglass_disabled:")
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def cached_formula(text: str, x: float, grad: str, lang: str) -> Formula | None:
     """SymPy's f'(x), or None when it is too complex to finish within its time budget.
@@ -40,21 +47,50 @@ def cached_formula(text: str, x: float, grad: str, lang: str) -> Formula | None:
         except SymbolicTimeout:
             formula = None
         if formula is None:
-            notice = translate("autograd.one.symbolic_too_complex", lang, milliseconds=round(BUDGET_SECONDS * 1000), grad=grad)
-            st.info(notice, icon=":material/hourglass_disabled:")
+            too_complex_notice(grad, lang)
         elif formula.latex is None:
             st.info(translate("autograd.one.symbolic_too_long", lang), icon=":material/unfold_more:")
         return formula
 
 
+class RememberedTexts:
+    """Functions whose formula SymPy could not finish. Its printing, the slow part, does
+    not depend on x, so moving x does not start it again. Shared by the sessions, bounded."""
+
+    def __init__(self, limit: int = 1_000):
+        self.limit = limit
+        self._texts: dict[str, None] = {}  # insertion-ordered: the oldest is forgotten first
+        self._lock = threading.Lock()
+
+    def __contains__(self, text: str) -> bool:
+        return text in self._texts
+
+    def add(self, text: str) -> None:
+        with self._lock:
+            self._texts[text] = None
+            while len(self._texts) > self.limit:
+                del self._texts[next(iter(self._texts))]
+
+
+@st.cache_resource
+def too_complex_texts() -> RememberedTexts:
+    return RememberedTexts()
+
+
 def symbolic_formula(text: str, result: core.Derivatives) -> Formula | None:
     """The formula, or None with a message saying why there is none (PyTorch's result stands)."""
     grad = f"{result.autograd:.6g}"
+    if text in too_complex_texts():
+        too_complex_notice(grad, current_language())
+        return None
     try:
-        return cached_formula(text, result.x, grad, current_language())
+        formula = cached_formula(text, result.x, grad, current_language())
     except SymbolicBusy:
         st.info(t("autograd.one.symbolic_busy", grad=grad), icon=":material/hourglass_top:")
         return None
+    if formula is None:
+        too_complex_texts().add(text)
+    return formula
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

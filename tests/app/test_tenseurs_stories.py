@@ -168,3 +168,14 @@ def test_the_code_twin_reports_pytorchs_errors_too():
     printed = run_twin(lesson_script(CreateSpec(), Steps(shape_op="view", start_transposed=True), "en"))
     assert printed["a @ b"].startswith("RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)")
     assert printed["s.view(6,)"].startswith("RuntimeError: view size is not compatible")
+
+
+def test_a_learner_shrinks_a_side_and_the_indexing_sliders_follow(tensors_page):
+    """The "fin" slider of a side kept 3 when the side became 1: Streamlit refused it and
+    the rest of the page was lost behind the friendly error (found by a review)."""
+    app = tensors_page(ctor="rand")
+    for side in (2, 1):
+        app.slider(key="d1").set_value(side).run()
+        assert not any(translate("error.unexpected", "fr") in message for message in errors(app))
+        assert app.slider(key="i1_fin").value == side and app.slider(key="i1_fin").max == side
+    assert app.code, "the code twin, after the indexing section, is still drawn"
