@@ -21,6 +21,7 @@ from functools import lru_cache
 import torch
 
 from components.safe_text import bracket_depth, inert_excerpt
+from components.symbolic import OPERATIONS
 
 MAX_CHARS = 200
 MAX_NODES = 60
@@ -227,7 +228,7 @@ def _evaluate(expression: Expression, values, record) -> torch.Tensor | float:
             # Two constants: float64 tensor arithmetic gives inf or nan where Python
             # floats would raise (1/0) or turn complex ((-8)**0.5).
             left = torch.tensor(left, dtype=torch.float64)
-        result = _apply(expression.operator, left, right)
+        result = OPERATIONS[expression.operator](left, right)
     if record is not None and isinstance(result, torch.Tensor):
         record(result)
     return result
@@ -245,18 +246,6 @@ def to_plain(expression: Expression) -> tuple:
     if isinstance(expression, Call):
         return ("call", expression.function, to_plain(expression.argument))
     return ("binary", expression.operator, to_plain(expression.left), to_plain(expression.right))
-
-
-def _apply(operator: str, left, right):
-    if operator == "+":
-        return left + right
-    if operator == "-":
-        return left - right
-    if operator == "*":
-        return left * right
-    if operator == "/":
-        return left / right
-    return left**right
 
 
 def to_source(expression: Expression) -> str:

@@ -25,6 +25,7 @@ This module imports neither torch nor streamlit: the worker runs it as its main 
 import atexit
 import itertools
 import math
+import operator
 import os
 import pickle
 import resource
@@ -61,6 +62,8 @@ class SymbolicBusy(Exception):
 
 
 SYMBOLS = {name: sympy.Symbol(name, real=True) for name in ("x", "y")}
+# The expression language's operators, for any values: floats, tensors, SymPy expressions.
+OPERATIONS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
 # The same names as components/expressions.py's FUNCTIONS (a unit test checks it).
 SYMPY_FUNCTIONS = {
     "sin": sympy.sin,
@@ -299,17 +302,8 @@ def sympy_expression(tree: tuple) -> sympy.Expr:
         return -sympy_expression(tree[1])
     if kind == "call":
         return SYMPY_FUNCTIONS[tree[1]](sympy_expression(tree[2]))
-    _, operator, left, right = tree
-    left, right = sympy_expression(left), sympy_expression(right)
-    if operator == "+":
-        return left + right
-    if operator == "-":
-        return left - right
-    if operator == "*":
-        return left * right
-    if operator == "/":
-        return left / right
-    return left**right
+    _, sign, left, right = tree
+    return OPERATIONS[sign](sympy_expression(left), sympy_expression(right))
 
 
 def _address_space() -> int:
