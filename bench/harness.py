@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,17 +42,61 @@ def process_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below `pid` (the SymPy worker and the children it forks)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with suppress(OSError, IndexError):
+                parents.setdefault(int(_stat(int(entry))[1]), []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of the server and of its live children; a child's children that ended
+    and were waited for count in its own cutime and cstime."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    fields = _stat(pid)
+    total = int(fields[11]) + int(fields[12])
+    for child in descendants(pid):
+        with suppress(OSError, IndexError):
+            fields = _stat(child)
+            total += sum(int(value) for value in fields[11:15])
+    return total / ticks
+
+
+def tree_rss_mb(pid: int) -> float:
+    total = process_memory_mb(pid, "VmRSS")
+    for child in descendants(pid):
+        with suppress(OSError):
+            total += process_memory_mb(child, "VmRSS")
+    return total
+
+
 class Server:
     """`streamlit run script` on a free port, headless, until `stop()`."""
 
-    def __init__(self, script: str = "streamlit_app.py"):
+    def __init__(self, script: str = "streamlit_app.py", log_path: Path | None = None, options: tuple[str, ...] = ()):
+        """`log_path`: where the server's output goes (nowhere by default); `options`: more
+        command-line options, e.g. ("--server.maxWidgetStateSize", "25")."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.started = time.perf_counter()
         self.script = script
+        self.log_path = log_path
+        self._log = subprocess.DEVNULL if log_path is None else log_path.open("w")
         self.process = subprocess.Popen(
-            [*self.command(), "--server.port", str(self.port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [*self.command(), "--server.port", str(self.port), "--server.address", "127.0.0.1", *options],
+            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
         )
         self.wait_healthy()
 
@@ -84,6 +128,9 @@ class Server:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        if self.log_path is not None:
+            self._log.close()
 
 
 @contextmanager

@@ -38,7 +38,6 @@ Run alone: .venv/bin/python -m bench.hostile   (about 1.5 minutes; an argument s
 
 import asyncio
 import itertools
-import os
 import random
 import sys
 import time
@@ -46,14 +45,13 @@ import urllib.parse
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.harness import median, percentile, process_memory_mb, running
+from bench.harness import median, percentile, running, tree_cpu_seconds, tree_rss_mb
 from bench.protocol import Drawn, ProtocolClient, Rerun, connected
 from bench.worstcase import CASES
 
@@ -81,49 +79,6 @@ def query(name_prefix: str, **extra: str) -> str:
     """A bench/worstcase.py case's largest settings as a query string."""
     settings = next(case[2] for case in CASES if case[0].startswith(name_prefix))
     return urllib.parse.urlencode({**settings, **extra})
-
-
-# --- The server's processes, from /proc ---------------------------------------------
-
-
-def _stat(pid: int) -> list[str]:
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-
-
-def descendants(pid: int) -> list[int]:
-    """Every live process below `pid` (the SymPy worker and the children it forks)."""
-    parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with suppress(OSError, IndexError):
-                parents.setdefault(int(_stat(int(entry))[1]), []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        children = parents.get(todo.pop(), [])
-        found += children
-        todo += children
-    return found
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """CPU time of the server and of its live children; a child's children that ended
-    and were waited for count in its own cutime and cstime."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    fields = _stat(pid)
-    total = int(fields[11]) + int(fields[12])
-    for child in descendants(pid):
-        with suppress(OSError, IndexError):
-            fields = _stat(child)
-            total += sum(int(value) for value in fields[11:15])
-    return total / ticks
-
-
-def tree_rss_mb(pid: int) -> float:
-    total = process_memory_mb(pid, "VmRSS")
-    for child in descendants(pid):
-        with suppress(OSError):
-            total += process_memory_mb(child, "VmRSS")
-    return total
 
 
 # --- Clients ---------------------------------------------------------------------------

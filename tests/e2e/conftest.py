@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from bench.harness import free_port, process_cpu_seconds
+from bench.harness import free_port, process_cpu_seconds, tree_cpu_seconds
 
 # A cold page (torch warming up, a first optimisation) can take seconds on a busy
 # 2-core CI machine: wait up to 20 s for what a learner would wait for.
@@ -86,24 +86,7 @@ def server_cpu_seconds() -> float:
 
 def server_tree_cpu_seconds() -> float:
     """CPU time of the server and every process below it (SymPy's worker and its children)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue  # the process ended meanwhile
-    tree, grew = {SERVER_PIDS[0]}, True
-    while grew:  # add children, then their children, until none is left
-        below = {pid for pid, parent in parents.items() if parent in tree} - tree
-        tree |= below
-        grew = bool(below)
-    total = 0.0
-    for pid in tree:
-        try:
-            total += process_cpu_seconds(pid)
-        except (OSError, ValueError, IndexError):
-            continue  # ended meanwhile
-    return total
+    return tree_cpu_seconds(SERVER_PIDS[0])
 
 
 def server_log_text() -> str:

@@ -8,10 +8,6 @@ so a burst of the same crash is logged ten times a minute, not every time.
 """
 
 import asyncio
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -19,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import free_port, process_memory_mb
+from bench.harness import Server
 from bench.protocol import Rerun
 from components.i18n import translate
 
@@ -56,33 +52,22 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(f"{test}: peak RSS {peak:.0f} MB (limit 690 MB)")
 
 
-class LiveServer:
-    """`streamlit run streamlit_app.py` with the project's .streamlit/config.toml."""
+class LiveServer(Server):
+    """`streamlit run streamlit_app.py` with the project's .streamlit/config.toml, its
+    output in a log file the tests read."""
 
     def __init__(self, log_path: Path, *options: str):
         """`options`: more command-line options, e.g. "--server.maxWidgetStateSize", "25"."""
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self._log = log_path.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false", *options],
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
-        )
+        super().__init__(log_path=log_path, options=("--browser.gatherUsageStats", "false", *options))
 
-    def wait_healthy(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"streamlit exited early:\n{self.log_text()}")
-            try:
-                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.2)  # polling for the port to open, with a deadline
-        pytest.fail(f"streamlit did not answer /_stcore/health within {START_TIMEOUT} s")
+    def wait_healthy(self, timeout: float = START_TIMEOUT) -> None:
+        """As the harness's, but a server that exits or never answers fails the test with its log."""
+        if self.process.poll() is not None:
+            pytest.fail(f"streamlit exited early:\n{self.log_text()}")
+        try:
+            super().wait_healthy(timeout)
+        except RuntimeError:
+            pytest.fail(f"streamlit did not answer /_stcore/health within {timeout} s:\n{self.log_text()}")
 
     def log_text(self, since: int = 0) -> str:
         """The server's output from byte `since` on (`log_size()` marks a point)."""
@@ -93,22 +78,6 @@ class LiveServer:
 
     def log_size(self) -> int:
         return self.log_path.stat().st_size
-
-    def rss_mb(self) -> float:
-        return process_memory_mb(self.process.pid, "VmRSS")
-
-    def peak_rss_mb(self) -> float:
-        """The highest resident memory the server ever had (the kernel's VmHWM)."""
-        return process_memory_mb(self.process.pid, "VmHWM")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()
 
 
 def project_frames(traceback_text: str) -> list[str]:
@@ -152,7 +121,6 @@ def problems(result: Rerun, log: str) -> list[str]:
 def running_server(tmp_path_factory) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path_factory.mktemp("server") / "streamlit.log")
     try:
-        server.wait_healthy()
         yield server
     finally:
         server.stop()
