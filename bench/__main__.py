@@ -34,8 +34,10 @@ SECTIONS = (
 
 
 def main() -> None:
-    print(f"# Benchmarks — {time.strftime('%Y-%m-%d %H:%M')} — {platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, torch {torch.__version__} (one thread per operation in the server)\n")
+    print(
+        f"# Benchmarks — {time.strftime('%Y-%m-%d %H:%M')} — {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, torch {torch.__version__} (one thread per operation in the server)\n"
+    )
     for title, table in SECTIONS:
         start = time.perf_counter()
         print(f"## {title}\n\n{table()}\n\n_{time.perf_counter() - start:.0f} s_\n", flush=True)

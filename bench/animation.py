@@ -30,7 +30,9 @@ async (seconds) => {
     if (canvas && canvas.width > 0) {
       context.drawImage(canvas, 0, 0, probe.width, probe.height);
       const pixels = context.getImageData(0, 0, probe.width, probe.height).data;
-      for (let i = 0; i < pixels.length; i += 4) hash = (hash * 31 + pixels[i] + 7 * pixels[i + 1] + 13 * pixels[i + 2]) | 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        hash = (hash * 31 + pixels[i] + 7 * pixels[i + 1] + 13 * pixels[i + 2]) | 0;
+      }
     } else if (svg) {  // a chart Vega drew as SVG: its markup is the picture
       const markup = svg.outerHTML;
       for (let i = 0; i < markup.length; i += 1) hash = (hash * 31 + markup.charCodeAt(i)) | 0;
@@ -74,9 +76,11 @@ def animation_table() -> str:
             naive = measure(browser, server, "/")
     per_frame = app["messages"] / max(app["distinct"], 1e-9)
     lines = [
-        f"| animation, {SECONDS:.0f} s of play, Rosenbrock, 2 optimizers x 300 steps | this app | naive server loop | app / naive |",
+        f"| animation, {SECONDS:.0f} s of play, Rosenbrock, 2 optimizers x 300 steps "
+        "| this app | naive server loop | app / naive |",
         "|---|---|---|---|",
-        f"| distinct pictures drawn per second | {app['distinct']:.0f} | {naive['distinct']:.0f} | {app['distinct'] / max(naive['distinct'], 1e-9):.1f}× |",
+        f"| distinct pictures drawn per second | {app['distinct']:.0f} | {naive['distinct']:.0f} "
+        f"| {app['distinct'] / max(naive['distinct'], 1e-9):.1f}× |",
         f"| frames painted by the browser per second | {app['painted']:.0f} | {naive['painted']:.0f} | |",
         f"| websocket messages from the server per second | {app['messages']:.0f} | {naive['messages']:.0f} | |",
         f"| server CPU time per second of animation | {app['cpu'] * 1000:.0f} ms | {naive['cpu'] * 1000:.0f} ms | |",

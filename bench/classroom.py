@@ -63,7 +63,10 @@ class Session:
         if fragment_id:  # the rest of the page was not sent again: its sliders stay
             sliders += [slider for slider in self.sliders if self.fragments.get(slider.id) != fragment_id]
         self.sliders = sliders
-        self.values = {slider.id: self.values.get(slider.id, (list(slider.value) or list(slider.default) or [slider.min])[0]) for slider in sliders}
+        self.values = {
+            slider.id: self.values.get(slider.id, (list(slider.value) or list(slider.default) or [slider.min])[0])
+            for slider in sliders
+        }
 
     async def open_page(self, path: str) -> None:
         self.client.go_to(path)
@@ -73,7 +76,7 @@ class Session:
     async def move_a_slider(self) -> None:
         slider = self.rng.choice(self.sliders)
         step = slider.step or (slider.max - slider.min) / 10
-        steps = max(int(round((slider.max - slider.min) / step)), 1)
+        steps = max(round((slider.max - slider.min) / step), 1)
         self.values[slider.id] = min(slider.min + self.rng.randint(0, steps) * step, slider.max)
         states = []
         for widget_id, value in self.values.items():
@@ -101,7 +104,7 @@ async def visitor(url: str, seed: int, deadline: float) -> Session:
                         await asyncio.sleep(rng.uniform(*THINK_SECONDS))
                         if session.sliders and time.perf_counter() < deadline:
                             await session.move_a_slider()
-        except (asyncio.TimeoutError, websockets.ConnectionClosed) as error:
+        except (TimeoutError, websockets.ConnectionClosed) as error:
             session.errors.append(f"{type(error).__name__}: {error}")
         return session
 
@@ -139,11 +142,13 @@ def classroom_table(seconds: float = SECONDS) -> str:
         peak = server.peak_rss_mb()
     single_p95 = percentile(rows[0][1], 0.95)
     lines = [
-        f"| sessions ({seconds:.0f} s each level) | reruns | p50 | p95 | p95 / 1 session | errors | server RSS after | server CPU (cores) "
+        f"| sessions ({seconds:.0f} s each level) | reruns | p50 | p95 | p95 / 1 session | errors "
+        "| server RSS after | server CPU (cores) "
         "| slowest first load (all sessions open the app at once) |",
         "|---|---|---|---|---|---|---|---|---|",
         f"| 0 (server idle, before any session) | | | | | | {idle_rss:.0f} MB |",
-        f"| 1, every page opened once (cold caches) | {len(warm_up.latencies)} | {median([v * 1000 for v in warm_up.latencies]):.0f} ms "
+        f"| 1, every page opened once (cold caches) | {len(warm_up.latencies)} "
+        f"| {median([v * 1000 for v in warm_up.latencies]):.0f} ms "
         f"| {max(warm_up.latencies) * 1000:.0f} ms (max) | | {len(warm_up.errors)} | {visited_rss:.0f} MB |",
     ]
     for count, latencies, errors, rss, busy, first_load in rows:

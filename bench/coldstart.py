@@ -43,7 +43,7 @@ def coldstart_table() -> str:
         [
             f"| cold start (median of {REPEATS}) | seconds | ratio |",
             "|---|---|---|",
-            f"| `python -c \"import streamlit, torch\"` | {bare:.2f} s | 1.00 |",
+            f'| `python -c "import streamlit, torch"` | {bare:.2f} s | 1.00 |',
             f"| `streamlit run` to the home page drawn in Chromium | {cold:.2f} s | {cold / bare:.2f} |",
             "",
             f"Target ≤ 1.5× the bare import: {verdict}.",

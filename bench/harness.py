@@ -96,7 +96,9 @@ class Server:
         self._log = subprocess.DEVNULL if log_path is None else log_path.open("w")
         self.process = subprocess.Popen(
             [*self.command(), "--server.port", str(self.port), "--server.address", "127.0.0.1", *options],
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         self.wait_healthy()
 

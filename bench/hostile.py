@@ -148,10 +148,12 @@ class Student:
             try:
                 if self.client is None:
                     await self.connect()
-                result = await self.client.rerun([state(self.slider, "double_array_value", self.x)], self.fragment, timeout=RERUN_TIMEOUT)
+                result = await self.client.rerun(
+                    [state(self.slider, "double_array_value", self.x)], self.fragment, timeout=RERUN_TIMEOUT
+                )
                 latencies.append(result.seconds)
                 errors += [f"exception: {message[:100]}" for message in result.exceptions]
-            except (asyncio.TimeoutError, websockets.ConnectionClosed, OSError) as error:
+            except (TimeoutError, websockets.ConnectionClosed, OSError) as error:
                 if isinstance(error, asyncio.TimeoutError):
                     latencies.append(RERUN_TIMEOUT)
                 errors.append(f"{type(error).__name__}: {error}"[:120])
@@ -186,12 +188,18 @@ async def open_with(client: ProtocolClient, path: str, query_string: str, attack
 
 async def autograd_attack(url: str, attack: Attack) -> None:
     async with connected(url) as client:
-        first = await open_with(client, "autograd", "fonction=saisie&expr=" + urllib.parse.quote(NESTED_SIGMOID), attack)
+        first = await open_with(
+            client, "autograd", "fonction=saisie&expr=" + urllib.parse.quote(NESTED_SIGMOID), attack
+        )
         slider = widget(first, "ax", "slider")
         values = [value for value in X_VALUES if value != 1.0]  # 1.0, the default, was computed already
         random.Random(1).shuffle(values)
         for value in itertools.cycle(values):
-            attack.count(await client.rerun([state(slider.widget_id, "double_array_value", value)], slider.fragment_id, ATTACKER_TIMEOUT))
+            attack.count(
+                await client.rerun(
+                    [state(slider.widget_id, "double_array_value", value)], slider.fragment_id, ATTACKER_TIMEOUT
+                )
+            )
 
 
 async def tensors_attack(url: str, attack: Attack) -> None:
@@ -209,7 +217,9 @@ async def optimizer_attack(url: str, attack: Attack) -> None:
         start = widget(first, "x0", "number_input")
         for step in itertools.count(1):
             x0 = round(-1.5 + (0.01 * step) % 1.0, 2)  # within Rosenbrock's x range, a new start each time
-            attack.count(await client.rerun([state(start.widget_id, "double_value", x0)], start.fragment_id, ATTACKER_TIMEOUT))
+            attack.count(
+                await client.rerun([state(start.widget_id, "double_value", x0)], start.fragment_id, ATTACKER_TIMEOUT)
+            )
 
 
 async def training_attack(url: str, attack: Attack) -> None:
@@ -228,9 +238,15 @@ async def flood_attack(url: str, attack: Attack) -> None:
             while True:
                 message = ForwardMsg()
                 message.ParseFromString(await client.socket.recv())
-                if message.WhichOneof("type") == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                if (
+                    message.WhichOneof("type") == "script_finished"
+                    and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+                ):
                     attack.completed += 1
-                elif message.WhichOneof("type") == "delta" and message.delta.new_element.WhichOneof("type") == "exception":
+                elif (
+                    message.WhichOneof("type") == "delta"
+                    and message.delta.new_element.WhichOneof("type") == "exception"
+                ):
                     attack.errors.append("exception: " + message.delta.new_element.exception.message[:100])
 
         reader = asyncio.create_task(read())
@@ -341,7 +357,8 @@ def hostile_table(seconds: float = SECONDS) -> str:
     base_p95 = percentile(windows[0].latencies, 0.95)
     lines = [
         f"| while ({seconds:.0f} s each) | student reruns | p50 | p95 | max | p95 / baseline p95 | errors "
-        "| attacker's completed reruns (after opening its page) | server peak RSS | peak RSS with children | server CPU (cores, with children) |",
+        "| attacker's completed reruns (after opening its page) | server peak RSS | peak RSS with children "
+        "| server CPU (cores, with children) |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in windows:
@@ -349,23 +366,31 @@ def hostile_table(seconds: float = SECONDS) -> str:
         p95 = percentile(ms, 0.95)
         completed = "" if row.attack is None else str(row.attack.completed)
         lines.append(
-            f"| {row.name} | {len(ms)} | {median(ms):.0f} ms | {p95:.0f} ms | {max(ms):.0f} ms | {p95 / (base_p95 * 1000):.2f} "
+            f"| {row.name} | {len(ms)} | {median(ms):.0f} ms | {p95:.0f} ms | {max(ms):.0f} ms "
+            f"| {p95 / (base_p95 * 1000):.2f} "
             f"| {len(row.errors)} | {completed} | {row.peak_rss:.0f} MB | {row.tree_rss:.0f} MB | {row.cores:.2f} |"
         )
     worst = max(windows[1:], key=lambda row: percentile(row.latencies, 0.95))
     lines += [
         "",
-        f"Worst attacker for the student: {worst.name.split(':')[0]} (p95 {percentile(worst.latencies, 0.95) * 1000:.0f} ms, "
+        f"Worst attacker for the student: {worst.name.split(':')[0]} "
+        f"(p95 {percentile(worst.latencies, 0.95) * 1000:.0f} ms, "
         f"{percentile(worst.latencies, 0.95) / base_p95:.1f}× the baseline's {base_p95 * 1000:.0f} ms; "
         f"slowest rerun {max(worst.latencies) * 1000:.0f} ms).",
     ]
     for row in windows:
         problems = row.errors[:2] + ([] if row.attack is None else row.attack.errors[:2])
         if problems:
-            lines.append(f"{row.name.split(':')[0]}: student errors {len(row.errors)}, attacker errors "
-                         f"{0 if row.attack is None else len(row.attack.errors)}; first: {problems}")
+            lines.append(
+                f"{row.name.split(':')[0]}: student errors {len(row.errors)}, attacker errors "
+                f"{0 if row.attack is None else len(row.attack.errors)}; first: {problems}"
+            )
     moves = int(seconds / STUDENT_PERIOD)
-    few_moves = f" (at most {moves} moves a window: a nearest-rank p95 over so few is set by one or two long waits)" if moves <= 20 else ""
+    few_moves = (
+        f" (at most {moves} moves a window: a nearest-rank p95 over so few is set by one or two long waits)"
+        if moves <= 20
+        else ""
+    )
     lines += [
         "",
         "Each row is one window of the same student on the home page (one slider move every 0.5 s, each "

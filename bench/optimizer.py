@@ -44,7 +44,7 @@ def compute_table() -> str:
     one_median, _ = median_seconds(lambda: core.trajectory("rosenbrock", 10.0, SPECS[2], (-1.5, 2.5), 500))
     return "\n".join(
         [
-            "| work (torch threads = %d) | median | worst |" % torch.get_num_threads(),
+            f"| work (torch threads = {torch.get_num_threads()}) | median | worst |",
             "|---|---|---|",
             f"| 4 optimizers x 500 steps, Rosenbrock | {median * 1000:.0f} ms | {worst * 1000:.0f} ms |",
             f"| 1 optimizer x 500 steps, Rosenbrock | {one_median * 1000:.0f} ms | |",
@@ -55,8 +55,18 @@ def compute_table() -> str:
 def rerun_table() -> str:
     from streamlit.testing.v1 import AppTest
 
-    query = {"surface": "rosenbrock", "opt": "sgd", "lr": "0.001", "opt2": "momentum", "lr2": "0.001",
-             "opt3": "adam", "lr3": "0.03", "opt4": "rmsprop", "lr4": "0.01", "pas": "500"}
+    query = {
+        "surface": "rosenbrock",
+        "opt": "sgd",
+        "lr": "0.001",
+        "opt2": "momentum",
+        "lr2": "0.001",
+        "opt3": "adam",
+        "lr3": "0.03",
+        "opt4": "rmsprop",
+        "lr4": "0.01",
+        "pas": "500",
+    }
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     app.query_params.update(query)
     app.run()

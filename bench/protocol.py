@@ -58,7 +58,8 @@ class Rerun:
     def text(self) -> str:
         """Every string of every element: markdown bodies, alert texts, labels, table cells."""
         return "\n".join(
-            _table_text(element.proto) if element.kind == "table" else _strings(element.proto) for element in self.elements
+            _table_text(element.proto) if element.kind == "table" else _strings(element.proto)
+            for element in self.elements
         )
 
 
@@ -88,8 +89,9 @@ class ProtocolClient:
         self.page_hash = ""
         self.query_string = ""
 
-    async def rerun(self, widget_states: Iterable[WidgetState] = (), fragment_id: str = "",
-                    timeout: float = RERUN_TIMEOUT) -> Rerun:
+    async def rerun(
+        self, widget_states: Iterable[WidgetState] = (), fragment_id: str = "", timeout: float = RERUN_TIMEOUT
+    ) -> Rerun:
         """Ask for a rerun as the browser does and read until its script finishes.
 
         A script that calls `st.rerun()` finishes early and runs again: the rerun is the
@@ -118,7 +120,9 @@ class ProtocolClient:
                 element = forward.delta.new_element
                 element_kind = element.WhichOneof("type")
                 in_sidebar = list(forward.metadata.delta_path[:1]) == [SIDEBAR]
-                result.elements.append(Drawn(element_kind, getattr(element, element_kind), forward.delta.fragment_id, in_sidebar))
+                result.elements.append(
+                    Drawn(element_kind, getattr(element, element_kind), forward.delta.fragment_id, in_sidebar)
+                )
             elif kind == "script_finished" and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 result.status = forward.script_finished
                 break

@@ -25,7 +25,10 @@ LIMITS_MB = {"smallest allowance": 690, "usual limit": 2700}
 
 
 def python_312() -> str | None:
-    candidates = [shutil.which("python3.12"), *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.12*/bin/python3.12")))]
+    candidates = [
+        shutil.which("python3.12"),
+        *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.12*/bin/python3.12"))),
+    ]
     for candidate in filter(None, candidates):
         if subprocess.run([candidate, "--version"], capture_output=True).returncode == 0:
             return candidate
@@ -52,11 +55,14 @@ def main() -> None:
         subprocess.run([python, "-m", "venv", str(venv)], check=True)
         subprocess.run(
             [str(venv / "bin" / "pip"), "install", "-q", "-r", str(ROOT / "requirements.txt")],
-            check=True, env={**os.environ, "PIP_RETRIES": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+            check=True,
+            env={**os.environ, "PIP_RETRIES": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
         )
         installed = time.perf_counter() - start
         torch_version = subprocess.run(
-            [str(venv / "bin" / "python"), "-c", "import torch; print(torch.__version__)"], capture_output=True, text=True
+            [str(venv / "bin" / "python"), "-c", "import torch; print(torch.__version__)"],
+            capture_output=True,
+            text=True,
         ).stdout.strip()
         server = RehearsalServer(str(venv / "bin" / "python"))
         try:
@@ -77,7 +83,7 @@ def main() -> None:
     print(f"| Community Cloud rehearsal | {version}, torch {torch_version} |")
     print("|---|---|")
     print(f"| fresh venv + `pip install -r requirements.txt` | {installed:.0f} s |")
-    print(f"| every page opened in Chromium, one training run | no exception |")
+    print("| every page opened in Chromium, one training run | no exception |")
     print(f"| server RSS at the end / peak | {now:.0f} MB / {peak:.0f} MB |")
     for name, limit in LIMITS_MB.items():
         print(f"| peak vs {name} ({limit} MB) | {peak / limit:.0%} {'fits' if peak <= limit else 'OVER'} |")

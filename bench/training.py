@@ -41,7 +41,9 @@ def page_epochs_per_second() -> tuple[float, float]:
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
-    app.query_params.update({"donnees": "sine", "modele": "mlp", "couches": "2", "largeur": "32", "epoques": str(EPOCHS)})
+    app.query_params.update(
+        {"donnees": "sine", "modele": "mlp", "couches": "2", "largeur": "32", "epoques": str(EPOCHS)}
+    )
     app.run()
     app.switch_page("lessons/boucle_entrainement/page.py").run()
     times, idle = [], []

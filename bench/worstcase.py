@@ -17,18 +17,36 @@ REPEATS = 3
 # page script, largest settings, and a widget changed each time so every rerun misses the caches
 CASES = (
     ("accueil", "lessons/accueil/page.py", {"f": "sinus"}, ("slider", "x", (-2.9, -2.8, -2.7))),
-    ("tenseurs", "lessons/tenseurs/page.py", {"ctor": "randn", "dims": "3", "d0": "6", "d1": "6", "d2": "6"},
-     ("number_input", "seed", (11, 12, 13))),
-    ("autograd", "lessons/autograd/page.py", {"fonction": "saisie", "expr": "sin(x)*exp(-x**2)+tanh(x)**3+sqrt(abs(x)+1)"},
-     ("slider", "ax", (-2.9, -2.8, -2.7))),
-    ("fonction-de-cout", "lessons/fonction_de_cout/page.py", {"aberrants": "3", "ecart": "15", "bruit": "2.0"},
-     ("number_input", "graine", (101, 102, 103))),
-    ("optimiseur", "lessons/optimiseur/page.py",
-     {"surface": "rosenbrock", "opt2": "adam", "opt3": "rmsprop", "opt4": "nesterov", "pas": "500"},
-     ("number_input", "x0", (-1.41, -1.42, -1.43))),
-    ("boucle-entrainement (click on Entraîner)", "lessons/boucle_entrainement/page.py",
-     {"donnees": "moons", "n": "400", "couches": "3", "largeur": "64", "epoques": "200", "lot": "4"},
-     ("button", "Entraîner", (1, 2, 3))),
+    (
+        "tenseurs",
+        "lessons/tenseurs/page.py",
+        {"ctor": "randn", "dims": "3", "d0": "6", "d1": "6", "d2": "6"},
+        ("number_input", "seed", (11, 12, 13)),
+    ),
+    (
+        "autograd",
+        "lessons/autograd/page.py",
+        {"fonction": "saisie", "expr": "sin(x)*exp(-x**2)+tanh(x)**3+sqrt(abs(x)+1)"},
+        ("slider", "ax", (-2.9, -2.8, -2.7)),
+    ),
+    (
+        "fonction-de-cout",
+        "lessons/fonction_de_cout/page.py",
+        {"aberrants": "3", "ecart": "15", "bruit": "2.0"},
+        ("number_input", "graine", (101, 102, 103)),
+    ),
+    (
+        "optimiseur",
+        "lessons/optimiseur/page.py",
+        {"surface": "rosenbrock", "opt2": "adam", "opt3": "rmsprop", "opt4": "nesterov", "pas": "500"},
+        ("number_input", "x0", (-1.41, -1.42, -1.43)),
+    ),
+    (
+        "boucle-entrainement (click on Entraîner)",
+        "lessons/boucle_entrainement/page.py",
+        {"donnees": "moons", "n": "400", "couches": "3", "largeur": "64", "epoques": "200", "lot": "4"},
+        ("button", "Entraîner", (1, 2, 3)),
+    ),
 )
 
 

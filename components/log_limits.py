@@ -47,7 +47,10 @@ def limit_repeated_logs() -> None:
     """Put the filter on every logger that exists (idempotent: the router calls it on every
     run, which also covers loggers created since). A filter on a logger sees the records
     created by that logger, wherever they are handled."""
-    loggers = [logging.getLogger(), *(item for item in logging.Logger.manager.loggerDict.values() if isinstance(item, logging.Logger))]
+    loggers = [
+        logging.getLogger(),
+        *(item for item in logging.Logger.manager.loggerDict.values() if isinstance(item, logging.Logger)),
+    ]
     for logger in loggers:
         if REPEAT_LIMIT not in logger.filters:
             logger.addFilter(REPEAT_LIMIT)

@@ -27,7 +27,9 @@ PROJECTOR_CSS = """
 /* Readable from the back of a room on a 1280 x 720 projector, in either theme. */
 [data-testid="stMain"] { font-size: 1.3rem; color: light-dark(#000000, #ffffff); }
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
-[data-testid="stMain"] [data-testid="stWidgetLabel"] p { font-size: 1.3rem; line-height: 1.45; color: light-dark(#000000, #ffffff); }
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p {
+  font-size: 1.3rem; line-height: 1.45; color: light-dark(#000000, #ffffff);
+}
 [data-testid="stMain"] h1 { font-size: 3.1rem; }
 [data-testid="stMain"] h2 { font-size: 2.3rem; }
 [data-testid="stMain"] h3 { font-size: 1.8rem; }
@@ -52,13 +54,21 @@ PROJECTOR_CSS = """
 BASE_CSS = """
 <style>
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }  /* Streamlit fades captions to 0.6 */
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: light-dark(#5c5b5a, #c2c0bd) !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  color: light-dark(#5c5b5a, #c2c0bd) !important;
+}
 [data-testid="stCode"] .token.comment { color: light-dark(#5c5b5a, #b5b3b0) !important; }
-[data-testid="stCode"] .token.keyword, [data-testid="stCode"] .token.boolean { color: light-dark(#0b4f8a, #8cc4ff) !important; }
+[data-testid="stCode"] .token.keyword, [data-testid="stCode"] .token.boolean {
+  color: light-dark(#0b4f8a, #8cc4ff) !important;
+}
 [data-testid="stCode"] .token.string { color: light-dark(#1c5e20, #9ad89e) !important; }
 [data-testid="stCode"] .token.number { color: light-dark(#7a3e00, #f5b26b) !important; }
-[data-testid="stCode"] .token.function, [data-testid="stCode"] .token.builtin { color: light-dark(#5b2a86, #d3b1ff) !important; }
-[data-testid="stCode"] .token.operator, [data-testid="stCode"] .token.punctuation { color: light-dark(#333333, #dddddd) !important; }
+[data-testid="stCode"] .token.function, [data-testid="stCode"] .token.builtin {
+  color: light-dark(#5b2a86, #d3b1ff) !important;
+}
+[data-testid="stCode"] .token.operator, [data-testid="stCode"] .token.punctuation {
+  color: light-dark(#333333, #dddddd) !important;
+}
 </style>
 """
 

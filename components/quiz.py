@@ -79,9 +79,9 @@ def quiz(page_id: str, question: Question, *, refresh_page: bool = False) -> Non
             st.info(t("quiz.no_answer"))
             return
         st.session_state[result_key] = is_correct(question, answer)
-        st.session_state.setdefault(_PROGRESS_KEY, {}).setdefault(page_id, {})[
-            question.question_id
-        ] = st.session_state[result_key]
+        st.session_state.setdefault(_PROGRESS_KEY, {}).setdefault(page_id, {})[question.question_id] = st.session_state[
+            result_key
+        ]
         if refresh_page:
             st.rerun(scope="app")
     if result_key in st.session_state:

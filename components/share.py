@@ -13,7 +13,11 @@ from components.i18n import t
 
 def deep_link(url_path: str, query: dict[str, str | list[str]], base_url: str | None) -> str:
     """`base/url_path?query`; relative when the browser's address is unknown (tests)."""
-    pairs = [(key, value) for key, values in sorted(query.items()) for value in (values if isinstance(values, list) else [values])]
+    pairs = [
+        (key, value)
+        for key, values in sorted(query.items())
+        for value in (values if isinstance(values, list) else [values])
+    ]
     path = f"/{url_path}" + (f"?{urlencode(pairs)}" if pairs else "")
     return (base_url or "").rstrip("/") + path
 

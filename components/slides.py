@@ -109,14 +109,23 @@ class Deck:
         total = len(self.ids)
         with st.container(horizontal=True, vertical_alignment="center", key="diapo_navigation"):
             st.button(
-                t("slides.previous"), icon=":material/arrow_back:", shortcut="Left", key="diapo_precedente",
-                disabled=self.current == 1, on_click=self._move, args=(-1,),
+                t("slides.previous"),
+                icon=":material/arrow_back:",
+                shortcut="Left",
+                key="diapo_precedente",
+                disabled=self.current == 1,
+                on_click=self._move,
+                args=(-1,),
             )
-            st.markdown(
-                t("slides.position", number=self.current, total=total, title=t(self.titles[self.current - 1]))
-            )
+            st.markdown(t("slides.position", number=self.current, total=total, title=t(self.titles[self.current - 1])))
             st.button(
-                t("slides.next"), icon=":material/arrow_forward:", icon_position="right", shortcut="Right", key="diapo_suivante",
-                disabled=self.current == total, on_click=self._move, args=(1,),
+                t("slides.next"),
+                icon=":material/arrow_forward:",
+                icon_position="right",
+                shortcut="Right",
+                key="diapo_suivante",
+                disabled=self.current == total,
+                on_click=self._move,
+                args=(1,),
             )
         st.progress(self.current / total)

@@ -218,8 +218,12 @@ def _read_exactly(descriptor: int, size: int) -> bytes | None:
 def serve(requests: int, replies) -> None:
     """The worker's loop: read requests (a file descriptor), fork a child for each, reply
     when it answers or when its budget runs out, until the app closes its end."""
-    for name in SYMPY_FUNCTIONS:  # SymPy imports its printers and evaluators on first use: once, here, not in every child
-        _differentiate(("call", name, ("binary", "*", ("variable", "x"), ("number", 2.0))), "x", 0.5, memory_ceiling=False)
+    for (
+        name
+    ) in SYMPY_FUNCTIONS:  # SymPy imports its printers and evaluators on first use: once, here, not in every child
+        _differentiate(
+            ("call", name, ("binary", "*", ("variable", "x"), ("number", 2.0))), "x", 0.5, memory_ceiling=False
+        )
     _write_message(replies, "ready")
     running: dict[int, tuple[int, int, float]] = {}  # the child's pipe -> request number, pid, deadline
     try:
@@ -274,7 +278,9 @@ def _collect(pipe: int, pid: int) -> tuple | None:
     return pickle.loads(b"".join(chunks)) if chunks else None
 
 
-def _differentiate(tree: tuple, variable: str, point: float, memory_ceiling: bool = True) -> tuple[str | None, float | None] | None:
+def _differentiate(
+    tree: tuple, variable: str, point: float, memory_ceiling: bool = True
+) -> tuple[str | None, float | None] | None:
     """(LaTeX, value) as plain types: the worker runs as __main__, so its classes would
     not unpickle in the app. None: the work outgrew the child's memory."""
     if memory_ceiling:

@@ -1,5 +1,6 @@
 """Process-wide PyTorch settings, applied once per server process."""
 
+import contextlib
 import functools
 import os
 
@@ -23,8 +24,7 @@ def configure_torch() -> int:
     except ValueError:
         threads = 1
     torch.set_num_threads(threads)
-    try:
+    # RuntimeError: already set, or parallel work already ran; keep torch's value.
+    with contextlib.suppress(RuntimeError):
         torch.set_num_interop_threads(1)
-    except RuntimeError:  # already set, or parallel work already ran: keep torch's value
-        pass
     return threads

@@ -81,9 +81,7 @@ def inert_excerpt(raw: str) -> str:
 def slider(label: str, *, key: str, min_value: float, max_value: float, value: float, **kwargs):
     _check(key, lambda raw: number_notice(key, raw, min_value, max_value, value))
     _forget_out_of_bounds(key, min_value, max_value)
-    return st.slider(
-        label, min_value, max_value, value, key=key, bind="query-params", **kwargs
-    )
+    return st.slider(label, min_value, max_value, value, key=key, bind="query-params", **kwargs)
 
 
 def number_input(label: str, *, key: str, min_value: float, max_value: float, value: float, **kwargs):

@@ -23,9 +23,7 @@ def printed_values(stdout: str) -> dict[str, str]:
 
 def run_twin(script: str, timeout: float = 120) -> dict[str, str]:
     """Run `script` with this interpreter, as a learner would run the downloaded file."""
-    completed = subprocess.run(
-        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=timeout
-    )
+    completed = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=timeout)
     if completed.returncode != 0:
         raise AssertionError(f"the code twin failed:\n{completed.stderr}\n--- script ---\n{script}")
     return printed_values(completed.stdout)

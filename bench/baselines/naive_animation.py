@@ -20,13 +20,13 @@ results = core.trajectories("rosenbrock", 10.0, SPECS, (-1.5, 2.5), STEPS)
 paths = pd.DataFrame(
     [
         {"label": spec.label, "step": step, "x": x, "y": y}
-        for spec, result in zip(SPECS, results)
+        for spec, result in zip(SPECS, results, strict=True)
         for step, (x, y) in enumerate(result.points)
     ]
 )
 placeholder = st.empty()
 while True:  # loops like the real animation does, until the session ends
-    for step in range(0, STEPS + 1):
+    for step in range(STEPS + 1):
         shown = paths[paths["step"] <= step]
         chart = alt.Chart(shown).mark_line().encode(x="x:Q", y="y:Q", color="label:N", order="step:Q")
         placeholder.altair_chart(chart.properties(width=500, height=340))

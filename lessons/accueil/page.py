@@ -176,8 +176,12 @@ def environment_section() -> None:
 deck = Deck(
     "accueil",
     [
-        ("objectifs", "home.objectives.title"), ("pytorch", "home.what.title"), ("piliers", "home.demo.title"),
-        ("comparaison", "home.compare.title"), ("progression", "home.progress.title"), ("environnement", "home.env.title"),
+        ("objectifs", "home.objectives.title"),
+        ("pytorch", "home.what.title"),
+        ("piliers", "home.demo.title"),
+        ("comparaison", "home.compare.title"),
+        ("progression", "home.progress.title"),
+        ("environnement", "home.env.title"),
     ],
 )
 with deck.slide("objectifs"):

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from components.palette import NEUTRAL_INK
-from lessons.autograd.core import Graph, Gradient2D
+from lessons.autograd.core import Gradient2D, Graph
 
 # Okabe-Ito colours: told apart with every common colour-vision deficiency.
 BLUE, ORANGE, VERMILION = "#0072B2", "#E69F00", "#D55E00"
@@ -29,12 +29,20 @@ def function_chart(y_domain: tuple[float, float], labels: dict[str, str]) -> alt
             color=alt.Color(
                 "line:N",
                 scale=alt.Scale(domain=["f", "tangent"], range=[BLUE, ORANGE]),
-                legend=alt.Legend(title=None, labelExpr=f"datum.label == 'f' ? '{labels['f']}' : '{labels['tangent']}'"),
+                legend=alt.Legend(
+                    title=None, labelExpr=f"datum.label == 'f' ? '{labels['f']}' : '{labels['tangent']}'"
+                ),
             ),
-            strokeDash=alt.StrokeDash("line:N", scale=alt.Scale(domain=["f", "tangent"], range=[[1, 0], [8, 4]]), legend=None),
+            strokeDash=alt.StrokeDash(
+                "line:N", scale=alt.Scale(domain=["f", "tangent"], range=[[1, 0], [8, 4]]), legend=None
+            ),
         )
     )
-    point = alt.Chart(alt.NamedData(name="point")).mark_point(size=160, filled=True, color=VERMILION).encode(x="x:Q", y="y:Q")
+    point = (
+        alt.Chart(alt.NamedData(name="point"))
+        .mark_point(size=160, filled=True, color=VERMILION)
+        .encode(x="x:Q", y="y:Q")
+    )
     return (lines + point).properties(height=320)
 
 
@@ -58,7 +66,8 @@ def graph_dot(graph: Graph, revealed: int, labels: dict[str, str]) -> str:
     lines = [
         "digraph autograd {",
         '  graph [rankdir=TB, bgcolor="transparent"];',
-        f'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=13, fillcolor="#f2f2f2", color="{NEUTRAL_INK}"];',
+        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=13,'
+        f' fillcolor="#f2f2f2", color="{NEUTRAL_INK}"];',
         f'  edge [color="{NEUTRAL_INK}"];',
         '  output [label="y", shape=plaintext, style="filled", fillcolor="#f2f2f2", fontsize=16];',  # dark theme too
         f"  output -> {graph.nodes[0].node_id};",

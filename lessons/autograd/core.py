@@ -157,7 +157,7 @@ def recorded_graph(text: str, x: float) -> Graph:
             tensor.item(),
             0.0 if gradient is None else gradient.item(),
         )
-        for function, tensor, gradient in zip(order, tensors, gradients)
+        for function, tensor, gradient in zip(order, tensors, gradients, strict=True)
     )
     unique_edges = dict.fromkeys((node_id[source], node_id[target]) for source, target in edges)
     return Graph(nodes, tuple(unique_edges), x_tensor.grad.item())
@@ -236,7 +236,9 @@ def graph_cuts(x: float) -> GraphCut:
     with torch.no_grad():
         inside = x_tensor * 2
     detached = (x_tensor * 2).detach()
-    return GraphCut(inside.requires_grad, detached.requires_grad, None if detached.grad_fn is None else detached.grad_fn.name())
+    return GraphCut(
+        inside.requires_grad, detached.requires_grad, None if detached.grad_fn is None else detached.grad_fn.name()
+    )
 
 
 def second_backward_error(text: str, x: float, retain_graph: bool) -> str | None:

@@ -104,7 +104,9 @@ def chosen_function(presets: tuple[str, ...], preset_key: str, text_key: str, la
     `check(text)` raises ExpressionError for text that cannot be used.
     """
     choice = url_state.selectbox(
-        t("autograd.function"), (*presets, TYPED), key=preset_key,
+        t("autograd.function"),
+        (*presets, TYPED),
+        key=preset_key,
         format_func=lambda option: t("autograd.typed_option") if option == TYPED else option,
     )
     if choice != TYPED:
@@ -112,8 +114,12 @@ def chosen_function(presets: tuple[str, ...], preset_key: str, text_key: str, la
         return choice
     url_state.forget_non_text(text_key)
     text = st.text_input(
-        t("autograd.typed_label"), key=text_key, value=st.session_state.get(last_good_key, presets[0]),
-        max_chars=None, help=t("autograd.typed_help"), bind="query-params",
+        t("autograd.typed_label"),
+        key=text_key,
+        value=st.session_state.get(last_good_key, presets[0]),
+        max_chars=None,
+        help=t("autograd.typed_help"),
+        bind="query-params",
     )
     try:
         check(text)
@@ -133,7 +139,9 @@ def derivative_section() -> tuple[str, float, core.Derivatives]:
     with right:
         x = url_state.slider("x", key="ax", min_value=core.X_MIN, max_value=core.X_MAX, value=1.0, step=0.1)
     with left:
-        text = chosen_function(core.PRESETS, "fonction", "expr", "autograd.last_good", lambda typed: cached_derivatives(typed, x))
+        text = chosen_function(
+            core.PRESETS, "fonction", "expr", "autograd.last_good", lambda typed: cached_derivatives(typed, x)
+        )
     try:
         result = cached_derivatives(text, x)
     except ExpressionError as error:  # a kept function that is not finite at this new x
@@ -159,7 +167,10 @@ def derivative_section() -> tuple[str, float, core.Derivatives]:
     labels = {"f": "f(x)", "tangent": t("autograd.one.tangent")}
     curve = cached_curve(text, x, result.autograd, result.value)
     show_chart_with_data(
-        function_chart, function_y_domain(curve), labels, datasets=function_chart_data(curve, x, result.value),
+        function_chart,
+        function_y_domain(curve),
+        labels,
+        datasets=function_chart_data(curve, x, result.value),
         alt=t("autograd.one.chart_alt", text=text, x=f"{x:.1f}", grad=f"{result.autograd:.4g}"),
     )
     return text, x, result
@@ -169,8 +180,10 @@ deck = lesson_deck(
     PAGE_ID,
     "autograd",
     [
-        ("derivee", "autograd.one.title"), ("graphe", "autograd.graph.title"),
-        ("deux_variables", "autograd.two.title"), ("regles", "autograd.rules.title"),
+        ("derivee", "autograd.one.title"),
+        ("graphe", "autograd.graph.title"),
+        ("deux_variables", "autograd.two.title"),
+        ("regles", "autograd.rules.title"),
     ],
 )
 with deck.slide("intro"):

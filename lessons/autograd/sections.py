@@ -37,7 +37,11 @@ def graph_section(text: str, x: float) -> core.Graph:
     st.markdown(t("autograd.graph.intro"))
     graph = cached_graph(text, x)
     revealed = url_state.slider(
-        t("autograd.graph.step"), key="etape", min_value=0, max_value=len(graph.nodes), value=0,
+        t("autograd.graph.step"),
+        key="etape",
+        min_value=0,
+        max_value=len(graph.nodes),
+        value=0,
         help=t("autograd.graph.step_help"),
     )
     left, right = st.columns([3, 2], gap="large")
@@ -68,7 +72,9 @@ def two_variables_section(chosen_function) -> tuple[str, tuple[float, float], co
     with controls:
         px = url_state.slider("x", key="px", min_value=core.X_MIN, max_value=core.X_MAX, value=1.0, step=0.1)
         py = url_state.slider("y", key="py", min_value=core.X_MIN, max_value=core.X_MAX, value=0.5, step=0.1)
-        text = chosen_function(core.PRESETS_2D, "fonction2", "expr2", "autograd.last_good_2d", lambda typed: cached_gradient(typed, px, py))
+        text = chosen_function(
+            core.PRESETS_2D, "fonction2", "expr2", "autograd.last_good_2d", lambda typed: cached_gradient(typed, px, py)
+        )
         try:
             gradient = cached_gradient(text, px, py)
         except ExpressionError:
@@ -80,8 +86,12 @@ def two_variables_section(chosen_function) -> tuple[str, tuple[float, float], co
     with chart:
         step = (core.X_MAX - core.X_MIN) / (GRID_STEPS - 1)
         show_chart_with_data(
-            contour_chart, step, datasets=contour_chart_data(cached_surface(text), gradient),
-            alt=t("autograd.two.chart_alt", text=text, x=px, y=py, dx=f"{gradient.d_dx:.4g}", dy=f"{gradient.d_dy:.4g}"),
+            contour_chart,
+            step,
+            datasets=contour_chart_data(cached_surface(text), gradient),
+            alt=t(
+                "autograd.two.chart_alt", text=text, x=px, y=py, dx=f"{gradient.d_dx:.4g}", dy=f"{gradient.d_dy:.4g}"
+            ),
         )
         st.caption(t("autograd.two.arrow"))
     return text, (px, py), gradient
@@ -101,12 +111,22 @@ def rules_section(text: str, x: float) -> None:
         )
         st.markdown(t("autograd.rules.accumulate.zeroed" if zero else "autograd.rules.accumulate.summed"))
     with tabs[1]:
-        st.code("x = torch.tensor(2.0)          # requires_grad=False\ny = x * 2\nprint(x.grad, y.requires_grad)", language="python")
+        st.code(
+            "x = torch.tensor(2.0)          # requires_grad=False\ny = x * 2\nprint(x.grad, y.requires_grad)",
+            language="python",
+        )
         st.markdown(t("autograd.rules.requires_grad.result", none=core.grad_without_requires_grad(x)))
     with tabs[2]:
         cut = core.graph_cuts(x)
         st.code("with torch.no_grad():\n    y = x * 2\nz = (x * 2).detach()", language="python")
-        st.markdown(t("autograd.rules.cut.result", inside=cut.inside_no_grad, detached=cut.after_detach, grad_fn=cut.detach_grad_fn))
+        st.markdown(
+            t(
+                "autograd.rules.cut.result",
+                inside=cut.inside_no_grad,
+                detached=cut.after_detach,
+                grad_fn=cut.detach_grad_fn,
+            )
+        )
     with tabs[3]:
         retain = url_state.toggle("retain_graph=True", key="retain")
         st.code(f"y = f(x)\ny.backward(retain_graph={retain})\ny.backward()", language="python")

@@ -34,7 +34,11 @@ def _loss_chart(source, runs: list[str], titles: dict[str, str]) -> alt.Chart:
         .encode(
             x=alt.X("epoch:Q", title=titles["epoch"]),
             y=alt.Y("loss:Q", title=titles["loss"], scale=alt.Scale(type="log")),
-            color=alt.Color("run:N", scale=alt.Scale(domain=runs, range=list(RUN_COLOURS[: len(runs)])), legend=alt.Legend(title=None, orient="top")),
+            color=alt.Color(
+                "run:N",
+                scale=alt.Scale(domain=runs, range=list(RUN_COLOURS[: len(runs)])),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
             strokeDash=alt.StrokeDash("split:N", legend=alt.Legend(title=None, orient="top")),
             tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g")],
         )
@@ -43,7 +47,11 @@ def _loss_chart(source, runs: list[str], titles: dict[str, str]) -> alt.Chart:
 
 
 def replay_chart(
-    points: pd.DataFrame, snapshots: pd.DataFrame, classification: bool, epochs: list[int], titles: dict[str, str],
+    points: pd.DataFrame,
+    snapshots: pd.DataFrame,
+    classification: bool,
+    epochs: list[int],
+    titles: dict[str, str],
     cell: tuple[float, float] = (0.1, 0.1),
 ) -> alt.LayerChart:
     """The model's predictions at every snapshot, replayed by a slider in the browser.
@@ -51,7 +59,8 @@ def replay_chart(
     `cell` is the spacing of the 2-D prediction grid, so each grid point fills one cell.
     """
     epoch = alt.param(
-        name="replay_epoch", value=epochs[-1],
+        name="replay_epoch",
+        value=epochs[-1],
         bind=alt.binding_range(min=epochs[0], max=max(epochs[-1], epochs[0] + 1), step=1, name=titles["replay"]),
     )
     # Snapshots need not be evenly spaced (the first and the last): show the latest one
@@ -65,19 +74,39 @@ def replay_chart(
             .encode(
                 x=alt.X("x1:Q", bin=alt.Bin(step=cell[0]), title="x₁"),
                 y=alt.Y("x2:Q", bin=alt.Bin(step=cell[1]), title="x₂"),
-                color=alt.Color("prediction:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title=titles["probability"]),
+                color=alt.Color(
+                    "prediction:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title=titles["probability"]
+                ),
             )
         )
         # White circles and black triangles stay visible on both the blue and the orange side.
-        dots = alt.Chart(points).mark_point(filled=True, size=55, stroke="black", strokeWidth=1).encode(
-            x="x1:Q", y="x2:Q",
-            shape=alt.Shape("label:N", scale=alt.Scale(domain=[0, 1], range=["circle", "triangle-up"]), legend=alt.Legend(title=titles["class"], orient="top")),
-            color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=["#FFFFFF", "#000000"]), legend=None),
+        dots = (
+            alt.Chart(points)
+            .mark_point(filled=True, size=55, stroke="black", strokeWidth=1)
+            .encode(
+                x="x1:Q",
+                y="x2:Q",
+                shape=alt.Shape(
+                    "label:N",
+                    scale=alt.Scale(domain=[0, 1], range=["circle", "triangle-up"]),
+                    legend=alt.Legend(title=titles["class"], orient="top"),
+                ),
+                color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=["#FFFFFF", "#000000"]), legend=None),
+            )
         )
         chart = field + dots
     else:
-        dots = alt.Chart(points).mark_point(filled=True, size=40, color=NEUTRAL_INK).encode(x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y"))
-        curve = alt.Chart(snapshots).transform_filter(latest).mark_line(strokeWidth=4, color="#D55E00").encode(x="x:Q", y="prediction:Q")
+        dots = (
+            alt.Chart(points)
+            .mark_point(filled=True, size=40, color=NEUTRAL_INK)
+            .encode(x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y"))
+        )
+        curve = (
+            alt.Chart(snapshots)
+            .transform_filter(latest)
+            .mark_line(strokeWidth=4, color="#D55E00")
+            .encode(x="x:Q", y="prediction:Q")
+        )
         chart = dots + curve
     return chart.add_params(epoch).properties(height=340, width=460)
 
@@ -87,23 +116,44 @@ def live_predictions_template(classification: bool, titles: dict[str, str], cell
     rows of kind "data" (the training points) and "model" (the predictions)."""
     source = alt.NamedData(name="live")
     if classification:
-        field = alt.Chart(source).transform_filter("datum.kind == 'model'").mark_rect().encode(
-            x=alt.X("x1:Q", bin=alt.Bin(step=cell[0]), title="x₁"),
-            y=alt.Y("x2:Q", bin=alt.Bin(step=cell[1]), title="x₂"),
-            color=alt.Color("prediction:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title=titles["probability"]),
+        field = (
+            alt.Chart(source)
+            .transform_filter("datum.kind == 'model'")
+            .mark_rect()
+            .encode(
+                x=alt.X("x1:Q", bin=alt.Bin(step=cell[0]), title="x₁"),
+                y=alt.Y("x2:Q", bin=alt.Bin(step=cell[1]), title="x₂"),
+                color=alt.Color(
+                    "prediction:Q", scale=alt.Scale(scheme="blueorange", domain=[0, 1]), title=titles["probability"]
+                ),
+            )
         )
-        dots = alt.Chart(source).transform_filter("datum.kind == 'data'").mark_point(filled=True, size=55, stroke="black", strokeWidth=1).encode(
-            x="x1:Q", y="x2:Q",
-            shape=alt.Shape("label:N", scale=alt.Scale(domain=[0, 1], range=["circle", "triangle-up"]), legend=None),
-            color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=["#FFFFFF", "#000000"]), legend=None),
+        dots = (
+            alt.Chart(source)
+            .transform_filter("datum.kind == 'data'")
+            .mark_point(filled=True, size=55, stroke="black", strokeWidth=1)
+            .encode(
+                x="x1:Q",
+                y="x2:Q",
+                shape=alt.Shape(
+                    "label:N", scale=alt.Scale(domain=[0, 1], range=["circle", "triangle-up"]), legend=None
+                ),
+                color=alt.Color("label:N", scale=alt.Scale(domain=[0, 1], range=["#FFFFFF", "#000000"]), legend=None),
+            )
         )
         chart = field + dots
     else:
-        dots = alt.Chart(source).transform_filter("datum.kind == 'data'").mark_point(filled=True, size=40, color=NEUTRAL_INK).encode(
-            x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y")
+        dots = (
+            alt.Chart(source)
+            .transform_filter("datum.kind == 'data'")
+            .mark_point(filled=True, size=40, color=NEUTRAL_INK)
+            .encode(x=alt.X("x:Q", title="x"), y=alt.Y("y:Q", title="y"))
         )
-        curve = alt.Chart(source).transform_filter("datum.kind == 'model'").mark_line(strokeWidth=4, color="#D55E00").encode(
-            x="x:Q", y="prediction:Q"
+        curve = (
+            alt.Chart(source)
+            .transform_filter("datum.kind == 'model'")
+            .mark_line(strokeWidth=4, color="#D55E00")
+            .encode(x="x:Q", y="prediction:Q")
         )
         chart = dots + curve
     return chart.properties(height=300, width=420).to_dict(validate=False)

@@ -2,7 +2,6 @@
 
 import dataclasses
 
-import pandas as pd
 import streamlit as st
 
 from components import url_state
@@ -12,7 +11,6 @@ from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.slides import lesson_deck
 from lessons.boucle_entrainement import core, sections
-from lessons.boucle_entrainement.charts import loss_chart
 from lessons.boucle_entrainement.snippets import training_script
 from lessons.optimiseur.core import OptimizerSpec
 
@@ -24,11 +22,15 @@ LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.05", "0.1", "0.3", "1")
 def data_controls() -> tuple[str, int, float, int]:
     columns = st.columns(4)
     with columns[0]:
-        kind = url_state.selectbox(t("boucle.data.kind"), core.DATASETS, key="donnees", format_func=lambda k: t(f"boucle.data.{k}"))
+        kind = url_state.selectbox(
+            t("boucle.data.kind"), core.DATASETS, key="donnees", format_func=lambda k: t(f"boucle.data.{k}")
+        )
     with columns[1]:
         n = url_state.slider(t("boucle.data.size"), key="n", min_value=40, max_value=400, value=200, step=20)
     with columns[2]:
-        noise = url_state.slider(t("boucle.data.noise"), key="bruit_d", min_value=0.0, max_value=1.0, value=0.2, step=0.05)
+        noise = url_state.slider(
+            t("boucle.data.noise"), key="bruit_d", min_value=0.0, max_value=1.0, value=0.2, step=0.05
+        )
     with columns[3]:
         seed = url_state.number_input(t("boucle.data.seed"), key="graine_b", min_value=0, max_value=1000, value=0)
     return kind, n, noise, seed
@@ -38,13 +40,21 @@ def model_controls(kind: str) -> core.ModelSpec:
     columns = st.columns(4)
     default = 0 if kind == "line" else 1
     with columns[0]:
-        model_kind = url_state.selectbox(t("boucle.model.kind"), ("linear", "mlp"), key="modele", index=default, format_func=lambda k: t(f"boucle.model.{k}"))
+        model_kind = url_state.selectbox(
+            t("boucle.model.kind"),
+            ("linear", "mlp"),
+            key="modele",
+            index=default,
+            format_func=lambda k: t(f"boucle.model.{k}"),
+        )
     if model_kind == "linear":
         return core.ModelSpec("linear")
     with columns[1]:
         layers = url_state.slider(t("boucle.model.layers"), key="couches", min_value=1, max_value=3, value=2)
     with columns[2]:
-        width = url_state.slider(t("boucle.model.width"), key="largeur", min_value=2, max_value=core.MAX_WIDTH, value=32, step=2)
+        width = url_state.slider(
+            t("boucle.model.width"), key="largeur", min_value=2, max_value=core.MAX_WIDTH, value=32, step=2
+        )
     with columns[3]:
         activation = url_state.selectbox(t("boucle.model.activation"), tuple(core.ACTIVATIONS), key="activation")
     return core.ModelSpec("mlp", layers, width, activation)
@@ -53,18 +63,32 @@ def model_controls(kind: str) -> core.ModelSpec:
 def training_controls(classification: bool) -> core.TrainSpec:
     columns = st.columns(5)
     with columns[0]:
-        epochs = url_state.slider(t("boucle.train.epochs"), key="epoques", min_value=5, max_value=core.MAX_EPOCHS, value=60, step=5)
+        epochs = url_state.slider(
+            t("boucle.train.epochs"), key="epoques", min_value=5, max_value=core.MAX_EPOCHS, value=60, step=5
+        )
     with columns[1]:
-        batch = url_state.select_slider(t("boucle.train.batch"), ("4", "8", "16", "32", "64", "128"), key="lot", index=2)
+        batch = url_state.select_slider(
+            t("boucle.train.batch"), ("4", "8", "16", "32", "64", "128"), key="lot", index=2
+        )
     with columns[2]:
         losses = ("cross_entropy",) if classification else tuple(core.REGRESSION_LOSSES)
-        loss = url_state.selectbox(t("boucle.train.loss"), losses, key="perte_b", format_func=lambda k: t(f"boucle.loss.{k}"))
+        loss = url_state.selectbox(
+            t("boucle.train.loss"), losses, key="perte_b", format_func=lambda k: t(f"boucle.loss.{k}")
+        )
     with columns[3]:
-        kind = url_state.selectbox(t("boucle.train.optimizer"), ("sgd", "momentum", "adam", "rmsprop"), key="optim", index=2, format_func=lambda k: t(f"optimiseur.kind.{k}"))
+        kind = url_state.selectbox(
+            t("boucle.train.optimizer"),
+            ("sgd", "momentum", "adam", "rmsprop"),
+            key="optim",
+            index=2,
+            format_func=lambda k: t(f"optimiseur.kind.{k}"),
+        )
     with columns[4]:
         lr = float(url_state.select_slider("lr", LEARNING_RATES, key="lr_b", index=LEARNING_RATES.index("0.01")))
     shuffle = url_state.toggle(t("boucle.train.shuffle"), key="melange", value=True)
-    return core.TrainSpec(epochs=epochs, batch_size=int(batch), loss=loss, optimizer=OptimizerSpec(kind, lr=lr), shuffle=shuffle)
+    return core.TrainSpec(
+        epochs=epochs, batch_size=int(batch), loss=loss, optimizer=OptimizerSpec(kind, lr=lr), shuffle=shuffle
+    )
 
 
 deck = lesson_deck(PAGE_ID, "boucle", [("reglages", "boucle.setup.title"), ("entrainement", "boucle.live.title")])
@@ -105,7 +129,9 @@ with deck.slide("entrainement"):
 
 with deck.slide("code"):
     st.header(t("boucle.twin_title"), divider="gray")
-    code_twin(training_script(kind, n, noise, seed, model_spec, buggy_spec, device, current_language()), "entrainement.py")
+    code_twin(
+        training_script(kind, n, noise, seed, model_spec, buggy_spec, device, current_language()), "entrainement.py"
+    )
 with deck.slide("quiz"):
     st.header(t("boucle.quiz_title"), divider="gray")
     sections.quiz_section(data, kind, n, noise, seed, model_spec, train_spec)

@@ -56,7 +56,9 @@ def run_names() -> dict[str, str]:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def cached_live_templates(runs: list[str], loss_titles: dict, classification: bool, fit_titles: dict) -> tuple[dict, dict]:
+def cached_live_templates(
+    runs: list[str], loss_titles: dict, classification: bool, fit_titles: dict
+) -> tuple[dict, dict]:
     """The two live charts' Vega-Lite dicts: built with Altair once per language and
     runs (about 35 ms a click otherwise, a fifth of the page's cost over the plain loop)."""
     return live_loss_template(runs, loss_titles), live_predictions_template(classification, fit_titles, core.map_cell())
@@ -72,8 +74,10 @@ def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: 
     names = run_names()
     split_names = {"train": t("boucle.live.train_split"), "val": t("boucle.live.val_split")}
     loss_template, fit_template = cached_live_templates(
-        [names[run] for run in runs], {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")},
-        data.classification, {"probability": t("boucle.replay.probability")},
+        [names[run] for run in runs],
+        {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")},
+        data.classification,
+        {"probability": t("boucle.replay.probability")},
     )
     data_rows = prediction_rows(data, None)
     refresh = max(1, train_spec.epochs // 5)  # five redraws per run: the loop, not the UI, sets the pace
@@ -87,10 +91,14 @@ def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: 
             if record.epoch % refresh:
                 return
             done = run_index * train_spec.epochs + record.epoch
-            progress.progress(min(done / total, 1.0), text=t("boucle.live.progress", epoch=record.epoch, total=train_spec.epochs))
+            progress.progress(
+                min(done / total, 1.0), text=t("boucle.live.progress", epoch=record.epoch, total=train_spec.epochs)
+            )
             history = pd.concat([core.history_frame(results[r], names[r], split_names) for r in results])
             chart_slot.vega_lite_chart({**loss_template, "datasets": {"history": drawable_losses(history)}})
-            caption_slot.caption(t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}"))
+            caption_slot.caption(
+                t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}")
+            )
             if partial.snapshots:
                 model_rows = prediction_rows(data, partial.snapshots[-1][1])
                 fit_slot.vega_lite_chart({**fit_template, "datasets": {"live": pd.concat([data_rows, model_rows])}})
@@ -105,20 +113,33 @@ def prediction_rows(data: core.Data, predictions: list[float] | None) -> pd.Data
     """Rows for the live predictions chart: the training points, or the model on its grid."""
     if predictions is None:
         if data.classification:
-            return pd.DataFrame({"kind": "data", "x1": data.x_train[:, 0].tolist(), "x2": data.x_train[:, 1].tolist(), "label": data.y_train.tolist()})
+            return pd.DataFrame(
+                {
+                    "kind": "data",
+                    "x1": data.x_train[:, 0].tolist(),
+                    "x2": data.x_train[:, 1].tolist(),
+                    "label": data.y_train.tolist(),
+                }
+            )
         return pd.DataFrame({"kind": "data", "x": data.x_train[:, 0].tolist(), "y": data.y_train[:, 0].tolist()})
     grid = core.prediction_grid(data)
     if data.classification:
-        return pd.DataFrame({"kind": "model", "x1": grid[:, 0].tolist(), "x2": grid[:, 1].tolist(), "prediction": predictions})
+        return pd.DataFrame(
+            {"kind": "model", "x1": grid[:, 0].tolist(), "x2": grid[:, 1].tolist(), "prediction": predictions}
+        )
     return pd.DataFrame({"kind": "model", "x": grid[:, 0].tolist(), "prediction": predictions})
 
 
 def show_results(data: core.Data, kind: str, results: dict) -> None:
     names = run_names()
     split_names = {"train": t("boucle.live.train_split"), "val": t("boucle.live.val_split")}
-    history = pd.concat([core.history_frame(results[run], names[run], split_names) for run in results if results[run].epochs])
+    history = pd.concat(
+        [core.history_frame(results[run], names[run], split_names) for run in results if results[run].epochs]
+    )
     show_chart(
-        loss_chart, history, {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")},
+        loss_chart,
+        history,
+        {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")},
         alt=t("boucle.results.chart_alt", runs=", ".join(names[run] for run in results)),
     )
     for run in results:
@@ -136,7 +157,9 @@ def show_results(data: core.Data, kind: str, results: dict) -> None:
     if correct is not None and correct.model is not None:
         line = core.learned_line(correct.model) if kind == "line" else None
         if line is not None:
-            st.markdown(t("boucle.results.line", w=f"{line[0]:.3f}", b=f"{line[1]:.3f}", true_w=core.TRUE_W, true_b=core.TRUE_B))
+            st.markdown(
+                t("boucle.results.line", w=f"{line[0]:.3f}", b=f"{line[1]:.3f}", true_w=core.TRUE_W, true_b=core.TRUE_B)
+            )
         replay_section(data, correct)
 
 
@@ -144,7 +167,9 @@ def replay_section(data: core.Data, result: core.TrainResult) -> None:
     st.subheader(t("boucle.replay.title"))
     st.markdown(t("boucle.replay.intro"))
     epochs = [epoch for epoch, _ in result.snapshots]
-    st.altair_chart(predictions_chart(data, result.snapshots), alt=t("boucle.replay.alt", first=epochs[0], last=epochs[-1]))
+    st.altair_chart(
+        predictions_chart(data, result.snapshots), alt=t("boucle.replay.alt", first=epochs[0], last=epochs[-1])
+    )
 
 
 def predictions_chart(data: core.Data, snapshots: list[tuple[int, list[float]]]):
@@ -152,16 +177,22 @@ def predictions_chart(data: core.Data, snapshots: list[tuple[int, list[float]]])
     grid = core.prediction_grid(data)
     rows = []
     for epoch, predictions in snapshots:
-        for point, value in zip(grid.tolist(), predictions):
+        for point, value in zip(grid.tolist(), predictions, strict=True):
             row = {"epoch": epoch, "prediction": value}
             row.update({"x1": point[0], "x2": point[1]} if data.classification else {"x": point[0]})
             rows.append(row)
     if data.classification:
-        points = pd.DataFrame({"x1": data.x_train[:, 0].tolist(), "x2": data.x_train[:, 1].tolist(), "label": data.y_train.tolist()})
+        points = pd.DataFrame(
+            {"x1": data.x_train[:, 0].tolist(), "x2": data.x_train[:, 1].tolist(), "label": data.y_train.tolist()}
+        )
     else:
         points = pd.DataFrame({"x": data.x_train[:, 0].tolist(), "y": data.y_train[:, 0].tolist()})
     epochs = [epoch for epoch, _ in snapshots]
-    titles = {"replay": t("boucle.replay.slider"), "probability": t("boucle.replay.probability"), "class": t("boucle.replay.class")}
+    titles = {
+        "replay": t("boucle.replay.slider"),
+        "probability": t("boucle.replay.probability"),
+        "class": t("boucle.replay.class"),
+    }
     return replay_chart(points, pd.DataFrame(rows), data.classification, epochs, titles, core.map_cell())
 
 
@@ -174,7 +205,9 @@ def bug_explanations(bugs: list[str], results: dict) -> None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_outcome_without_zero_grad(kind: str, n: int, noise: float, seed: int, model_spec: core.ModelSpec, spec: core.TrainSpec) -> str:
+def cached_outcome_without_zero_grad(
+    kind: str, n: int, noise: float, seed: int, model_spec: core.ModelSpec, spec: core.TrainSpec
+) -> str:
     """Train QUIZ_EPOCHS epochs without zero_grad: does the training loss still go down?"""
     import dataclasses
 
@@ -204,16 +237,26 @@ def quiz_section(data: core.Data, kind, n, noise, seed, model_spec, train_spec) 
     quiz(
         PAGE_ID,
         NumberQuestion(
-            "parameters", t("boucle.quiz.parameters"), expected=float(count),
-            explanation=t("boucle.quiz.parameters_why", count=count), tolerance=0.5, relative=0.0,
+            "parameters",
+            t("boucle.quiz.parameters"),
+            expected=float(count),
+            explanation=t("boucle.quiz.parameters_why", count=count),
+            tolerance=0.5,
+            relative=0.0,
         ),
     )
     steps = math.ceil(len(data.x_train) / train_spec.batch_size)
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(data.x_train, data.y_train), batch_size=train_spec.batch_size)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(data.x_train, data.y_train), batch_size=train_spec.batch_size
+    )
     quiz(
         PAGE_ID,
         NumberQuestion(
-            "steps", t("boucle.quiz.steps", n=len(data.x_train), batch=train_spec.batch_size), expected=float(len(loader)),
-            explanation=t("boucle.quiz.steps_why", steps=steps, n=len(data.x_train), batch=train_spec.batch_size), tolerance=0.5, relative=0.0,
+            "steps",
+            t("boucle.quiz.steps", n=len(data.x_train), batch=train_spec.batch_size),
+            expected=float(len(loader)),
+            explanation=t("boucle.quiz.steps_why", steps=steps, n=len(data.x_train), batch=train_spec.batch_size),
+            tolerance=0.5,
+            relative=0.0,
         ),
     )

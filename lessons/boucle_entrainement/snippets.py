@@ -46,7 +46,9 @@ def model_lines(spec: core.ModelSpec, classification: bool) -> str:
     return "model = nn.Sequential(\n" + "".join(f"    {layer},\n" for layer in layers) + ")"
 
 
-def training_script(kind: str, n: int, noise: float, seed: int, model_spec: core.ModelSpec, spec: core.TrainSpec, device: str, lang: str) -> str:
+def training_script(
+    kind: str, n: int, noise: float, seed: int, model_spec: core.ModelSpec, spec: core.TrainSpec, device: str, lang: str
+) -> str:
     def comment(key: str) -> str:
         return "# " + translate(f"boucle.twin.{key}", lang)
 
@@ -56,18 +58,27 @@ def training_script(kind: str, n: int, noise: float, seed: int, model_spec: core
     classification = kind == "moons"
     criterion = "nn.CrossEntropyLoss()" if classification else f"nn.{core.REGRESSION_LOSSES[spec.loss].__name__}()"
     lr = spec.optimizer.lr * (100 if "huge_lr" in spec.bugs else 1)
-    optimizer = optimizer_line(type(spec.optimizer)(**{**spec.optimizer.__dict__, "lr": lr})).replace("[p]", "model.parameters()")
+    optimizer = optimizer_line(type(spec.optimizer)(**{**spec.optimizer.__dict__, "lr": lr})).replace(
+        "[p]", "model.parameters()"
+    )
     bugs = spec.bugs
-    train_mode = f"    # model.train(){mistake('no_train_eval')}\n" if "no_train_eval" in bugs else "    model.train()\n"
+    train_mode = (
+        f"    # model.train(){mistake('no_train_eval')}\n" if "no_train_eval" in bugs else "    model.train()\n"
+    )
     eval_mode = f"    # model.eval(){mistake('no_train_eval')}\n" if "no_train_eval" in bugs else "    model.eval()\n"
     zero_before = "        optimizer.zero_grad()\n"
     if "no_zero_grad" in bugs:
         zero_before = f"        # optimizer.zero_grad(){mistake('no_zero_grad')}\n"
     elif "zero_grad_after_backward" in bugs:
         zero_before = ""
-    zero_after = f"        optimizer.zero_grad(){mistake('zero_grad_after_backward')}\n" if "zero_grad_after_backward" in bugs else ""
+    zero_after = (
+        f"        optimizer.zero_grad(){mistake('zero_grad_after_backward')}\n"
+        if "zero_grad_after_backward" in bugs
+        else ""
+    )
     sort = (
-        f"order = torch.argsort(y_train.reshape(len(y_train), -1)[:, 0].float(), stable=True){mistake('no_shuffle_sorted')}\n"
+        "order = torch.argsort(y_train.reshape(len(y_train), -1)[:, 0].float(), stable=True)"
+        f"{mistake('no_shuffle_sorted')}\n"
         "x_train, y_train = x_train[order], y_train[order]\n"
         if "no_shuffle_sorted" in bugs
         else ""
@@ -76,8 +87,14 @@ def training_script(kind: str, n: int, noise: float, seed: int, model_spec: core
     if "no_no_grad" in bugs:
         validation = f"    output = model(x_val){mistake('no_no_grad')}\n    val_loss = criterion(output, y_val)\n"
     else:
-        validation = "    with torch.no_grad():\n        output = model(x_val)\n        val_loss = criterion(output, y_val)\n"
-    accuracy = '    print(epoch, "accuracy =", (output.argmax(dim=1) == y_val).float().mean().item())\n' if classification else ""
+        validation = (
+            "    with torch.no_grad():\n        output = model(x_val)\n        val_loss = criterion(output, y_val)\n"
+        )
+    accuracy = (
+        '    print(epoch, "accuracy =", (output.argmax(dim=1) == y_val).float().mean().item())\n'
+        if classification
+        else ""
+    )
     global_seed = f"torch.manual_seed({seed})  # nn.Dropout: torch's global generator\n" if model_spec.dropout else ""
     return f'''"""{translate("boucle.twin.docstring", lang)}"""
 import math
@@ -104,7 +121,10 @@ print(model)
 {comment("loop")}
 criterion = {criterion}
 optimizer = {optimizer}{mistake("huge_lr")}
-loader = DataLoader(TensorDataset(x_train, y_train), batch_size={spec.batch_size}, shuffle={shuffle}, generator=torch.Generator().manual_seed({seed}))
+loader = DataLoader(
+    TensorDataset(x_train, y_train), batch_size={spec.batch_size}, shuffle={shuffle},
+    generator=torch.Generator().manual_seed({seed}),
+)
 x_val, y_val = x_val.to(device), y_val.to(device)
 for epoch in range(1, {min(spec.epochs, core.MAX_EPOCHS)} + 1):
 {train_mode}    total, count = 0.0, 0

@@ -41,7 +41,9 @@ def data_chart(titles: dict[str, str]) -> alt.LayerChart:
         shape=alt.Shape(
             "outlier:N",
             scale=alt.Scale(domain=[False, True], range=["circle", "triangle-up"]),
-            legend=alt.Legend(title=None, orient="top", labelExpr=f"datum.value ? '{titles['outlier']}' : '{titles['point']}'"),
+            legend=alt.Legend(
+                title=None, orient="top", labelExpr=f"datum.value ? '{titles['outlier']}' : '{titles['point']}'"
+            ),
         ),
         tooltip=["point:O", "x:Q", "y:Q", "prediction:Q"],
     )
@@ -77,7 +79,11 @@ def contributions_chart(names: tuple[str, ...], labels: dict[str, str], y_title:
             tooltip=["point:O", "label:N", alt.Tooltip("value:Q", format=".3f")],
         )
         .properties(width=260, height=150)
-        .facet(facet=alt.Facet("label:N", title=None, sort=[labels[name] for name in names]), columns=2, data=alt.NamedData(name="shares"))
+        .facet(
+            facet=alt.Facet("label:N", title=None, sort=[labels[name] for name in names]),
+            columns=2,
+            data=alt.NamedData(name="shares"),
+        )
         .resolve_scale(y="independent")
     )
 
@@ -122,7 +128,11 @@ def landscape_chart(titles: dict[str, str], step: tuple[float, float]) -> alt.La
             x=alt.X("w:Q", bin=alt.Bin(step=step[0]), title="w"),
             y=alt.Y("b:Q", bin=alt.Bin(step=step[1]), title="b"),
             color=alt.Color("loss:Q", scale=alt.Scale(type="log", scheme="viridis"), title=titles["loss"]),
-            tooltip=[alt.Tooltip("w:Q", format=".2f"), alt.Tooltip("b:Q", format=".2f"), alt.Tooltip("loss:Q", format=".3f")],
+            tooltip=[
+                alt.Tooltip("w:Q", format=".2f"),
+                alt.Tooltip("b:Q", format=".2f"),
+                alt.Tooltip("loss:Q", format=".3f"),
+            ],
         )
     )
     points = (
@@ -145,7 +155,9 @@ def landscape_chart(titles: dict[str, str], step: tuple[float, float]) -> alt.La
 def landscape_chart_data(
     frame: pd.DataFrame, current: tuple[float, float], best: tuple[float, float], titles: dict[str, str]
 ) -> dict[str, pd.DataFrame]:
-    marks = pd.DataFrame({"w": [current[0], best[0]], "b": [current[1], best[1]], "what": [titles["current"], titles["best"]]})
+    marks = pd.DataFrame(
+        {"w": [current[0], best[0]], "b": [current[1], best[1]], "what": [titles["current"], titles["best"]]}
+    )
     return {"cells": frame, "marks": marks}
 
 

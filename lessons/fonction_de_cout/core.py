@@ -101,7 +101,7 @@ def contributions(data: Dataset, w: float, b: float, delta: float) -> pd.DataFra
         per_point = loss_module(name, delta, reduction="none")(prediction, data.y) / len(data.x)
         rows += [
             {"point": index, "loss": name, "value": value, "outlier": bool(out)}
-            for index, (value, out) in enumerate(zip(per_point.tolist(), data.outlier.tolist()))
+            for index, (value, out) in enumerate(zip(per_point.tolist(), data.outlier.tolist(), strict=True))
         ]
     return pd.DataFrame(rows)
 
@@ -127,7 +127,9 @@ def loss_shapes(delta: float, custom: str | None, limit: float = 4.0, points: in
     frames = []
     for name in names:
         if name in CUSTOM_LOSSES:  # one value per residual: the mean over a single element
-            values = torch.stack([CUSTOM_LOSSES[name](r.reshape(1), t.reshape(1)) for r, t in zip(residual, target)])
+            values = torch.stack(
+                [CUSTOM_LOSSES[name](r.reshape(1), t.reshape(1)) for r, t in zip(residual, target, strict=True)]
+            )
         else:
             values = loss_module(name, delta, reduction="none")(residual, target)
         frames.append(pd.DataFrame({"residual": residual.tolist(), "value": values.tolist(), "loss": name}))
@@ -145,7 +147,7 @@ def landscape(data: Dataset, name: str, delta: float, steps: int = 41) -> pd.Dat
     prediction = grid_w.reshape(-1, 1) * data.x + grid_b.reshape(-1, 1)  # (steps², n)
     target = data.y.expand_as(prediction)
     if name in CUSTOM_LOSSES:
-        values = torch.stack([CUSTOM_LOSSES[name](p, t) for p, t in zip(prediction, target)])
+        values = torch.stack([CUSTOM_LOSSES[name](p, t) for p, t in zip(prediction, target, strict=True)])
     else:
         values = loss_module(name, delta, reduction="none")(prediction, target).mean(dim=1)
     return pd.DataFrame({"w": grid_w.reshape(-1).tolist(), "b": grid_b.reshape(-1).tolist(), "loss": values.tolist()})
@@ -184,7 +186,9 @@ def loss_gradient(data: Dataset, name: str, delta: float, w: float, b: float) ->
     return parameters.grad[0].item(), parameters.grad[1].item()
 
 
-def finite_difference_gradient(data: Dataset, name: str, delta: float, w: float, b: float, h: float = 1e-6) -> tuple[float, float]:
+def finite_difference_gradient(
+    data: Dataset, name: str, delta: float, w: float, b: float, h: float = 1e-6
+) -> tuple[float, float]:
     loss_of = loss_function(name, delta)
 
     def loss_at(w_value: float, b_value: float) -> float:

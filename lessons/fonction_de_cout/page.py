@@ -35,13 +35,21 @@ def loss_labels() -> dict[str, str]:
 def data_controls() -> tuple[float, int, float, int]:
     columns = st.columns(4)
     with columns[0]:
-        noise = url_state.slider(t("fonction_de_cout.data.noise"), key="bruit", min_value=0.0, max_value=2.0, value=0.5, step=0.1)
+        noise = url_state.slider(
+            t("fonction_de_cout.data.noise"), key="bruit", min_value=0.0, max_value=2.0, value=0.5, step=0.1
+        )
     with columns[1]:
-        outliers = url_state.slider(t("fonction_de_cout.data.outliers"), key="aberrants", min_value=0, max_value=3, value=1)
+        outliers = url_state.slider(
+            t("fonction_de_cout.data.outliers"), key="aberrants", min_value=0, max_value=3, value=1
+        )
     with columns[2]:
-        size = url_state.slider(t("fonction_de_cout.data.outlier_size"), key="ecart", min_value=0.0, max_value=15.0, value=8.0, step=0.5)
+        size = url_state.slider(
+            t("fonction_de_cout.data.outlier_size"), key="ecart", min_value=0.0, max_value=15.0, value=8.0, step=0.5
+        )
     with columns[3]:
-        seed = url_state.number_input(t("fonction_de_cout.data.seed"), key="graine", min_value=0, max_value=1000, value=0)
+        seed = url_state.number_input(
+            t("fonction_de_cout.data.seed"), key="graine", min_value=0, max_value=1000, value=0
+        )
     return noise, outliers, size, seed
 
 
@@ -52,7 +60,9 @@ def model_controls() -> tuple[float, float, float]:
     with columns[1]:
         b = url_state.slider("b", key="b", min_value=core.B_RANGE[0], max_value=core.B_RANGE[1], value=0.0, step=0.05)
     with columns[2]:
-        delta = url_state.slider(t("fonction_de_cout.model.delta"), key="delta", min_value=0.2, max_value=3.0, value=1.0, step=0.1)
+        delta = url_state.slider(
+            t("fonction_de_cout.model.delta"), key="delta", min_value=0.2, max_value=3.0, value=1.0, step=0.1
+        )
     return w, b, delta
 
 
@@ -64,20 +74,28 @@ def regression_section() -> tuple[core.Dataset, tuple[float, int, float, int], f
     w, b, delta = model_controls()
     losses = core.regression_losses(data, w, b, delta)
     columns = st.columns(4)
-    for column, name in zip(columns, core.LOSSES):
+    for column, name in zip(columns, core.LOSSES, strict=True):
         column.metric(core.MODULE_NAMES[name], f"{losses[name]:.4f}")
     titles = {"outlier": t("fonction_de_cout.data.outlier"), "point": t("fonction_de_cout.data.point")}
     show_chart_with_data(
-        data_chart, titles, datasets=data_chart_data(core.points_frame(data, w, b), w, b),
-        alt=t("fonction_de_cout.regression.chart_alt", w=w, b=b, mse=f"{losses['mse']:.3f}", mae=f"{losses['mae']:.3f}"),
+        data_chart,
+        titles,
+        datasets=data_chart_data(core.points_frame(data, w, b), w, b),
+        alt=t(
+            "fonction_de_cout.regression.chart_alt", w=w, b=b, mse=f"{losses['mse']:.3f}", mae=f"{losses['mae']:.3f}"
+        ),
     )
     st.subheader(t("fonction_de_cout.regression.contributions_title"))
     st.markdown(t("fonction_de_cout.regression.contributions_intro"))
     share = core.contributions(data, w, b, delta)
     labels = loss_labels()
     show_chart_with_data(
-        contributions_chart, loss_names(share), labels, t("fonction_de_cout.regression.share"),
-        datasets=contributions_chart_data(share, labels), alt=t("fonction_de_cout.regression.contributions_alt"),
+        contributions_chart,
+        loss_names(share),
+        labels,
+        t("fonction_de_cout.regression.share"),
+        datasets=contributions_chart_data(share, labels),
+        alt=t("fonction_de_cout.regression.contributions_alt"),
     )
     if settings[1] > 0:
         outlier_share = {
@@ -98,9 +116,12 @@ deck = lesson_deck(
     PAGE_ID,
     "fonction_de_cout",
     [
-        ("regression", "fonction_de_cout.regression.title"), ("formes", "fonction_de_cout.shapes.title"),
-        ("paysage", "fonction_de_cout.landscape.title"), ("classification", "fonction_de_cout.classification.title"),
-        ("reduction", "fonction_de_cout.reduction.title"), ("perso", "fonction_de_cout.custom.title"),
+        ("regression", "fonction_de_cout.regression.title"),
+        ("formes", "fonction_de_cout.shapes.title"),
+        ("paysage", "fonction_de_cout.landscape.title"),
+        ("classification", "fonction_de_cout.classification.title"),
+        ("reduction", "fonction_de_cout.reduction.title"),
+        ("perso", "fonction_de_cout.custom.title"),
     ],
 )
 with deck.slide("intro"):
@@ -127,7 +148,9 @@ def loss_experiment() -> None:
         sections.shapes_section(data, w, b, delta, custom, loss_labels())
     with deck.slide("code"):
         st.header(t("fonction_de_cout.twin_title"), divider="gray")
-        code_twin(loss_script(settings, w, b, delta, logits, true_class, custom, current_language()), "fonction_de_cout.py")
+        code_twin(
+            loss_script(settings, w, b, delta, logits, true_class, custom, current_language()), "fonction_de_cout.py"
+        )
     with deck.slide("quiz"):
         st.header(t("fonction_de_cout.quiz_title"), divider="gray")
         sections.quiz_section(settings, data, w, b, delta, logits, true_class)

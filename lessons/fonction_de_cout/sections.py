@@ -45,7 +45,11 @@ def shapes_section(data: core.Dataset, w: float, b: float, delta: float, custom:
     titles = {"residual": t("fonction_de_cout.shapes.residual"), "loss": t("fonction_de_cout.shapes.loss")}
     shapes = cached_shapes(delta, custom)
     show_chart_with_data(
-        shapes_chart, loss_names(shapes), labels, titles, datasets=shapes_chart_data(shapes, residuals, labels),
+        shapes_chart,
+        loss_names(shapes),
+        labels,
+        titles,
+        datasets=shapes_chart_data(shapes, residuals, labels),
         alt=t("fonction_de_cout.shapes.chart_alt", delta=delta),
     )
 
@@ -73,7 +77,10 @@ def landscape_section(
             "best": t("fonction_de_cout.landscape.best"),
         }
         show_chart_with_data(
-            landscape_chart, titles, steps, datasets=landscape_chart_data(cached_landscape(settings, name, delta), (w, b), best, titles),
+            landscape_chart,
+            titles,
+            steps,
+            datasets=landscape_chart_data(cached_landscape(settings, name, delta), (w, b), best, titles),
             alt=t("fonction_de_cout.landscape.chart_alt", loss=labels[name], w=f"{best[0]:.3f}", b=f"{best[1]:.3f}"),
         )
     with right:
@@ -87,29 +94,59 @@ def landscape_section(
 def classification_section() -> tuple[tuple[float, ...], int]:
     st.header(t("fonction_de_cout.classification.title"), divider="gray")
     st.markdown(t("fonction_de_cout.classification.intro"))
-    classes = url_state.slider(t("fonction_de_cout.classification.classes"), key="classes", min_value=2, max_value=4, value=3)
+    classes = url_state.slider(
+        t("fonction_de_cout.classification.classes"), key="classes", min_value=2, max_value=4, value=3
+    )
     columns = st.columns(classes)
     defaults = (2.0, 0.5, -1.0, 0.0)
-    logits = tuple(
-        column_slider(columns[k], f"z{k}", f"z{k}", defaults[k]) for k in range(classes)
+    logits = tuple(column_slider(columns[k], f"z{k}", f"z{k}", defaults[k]) for k in range(classes))
+    true_class = int(
+        url_state.selectbox(
+            t("fonction_de_cout.classification.true_class"), [str(k) for k in range(classes)], key="vraie"
+        )
     )
-    true_class = int(url_state.selectbox(t("fonction_de_cout.classification.true_class"), [str(k) for k in range(classes)], key="vraie"))
     result = core.classification(logits, true_class)
-    frame = pd.DataFrame({"class": [str(k) for k in range(classes)], "probability": result.probabilities, "true": [k == true_class for k in range(classes)]})
+    frame = pd.DataFrame(
+        {
+            "class": [str(k) for k in range(classes)],
+            "probability": result.probabilities,
+            "true": [k == true_class for k in range(classes)],
+        }
+    )
     left, right = st.columns([3, 2], gap="large")
     with left:
-        titles = {"class": t("fonction_de_cout.classification.class"), "probability": t("fonction_de_cout.classification.probability")}
+        titles = {
+            "class": t("fonction_de_cout.classification.class"),
+            "probability": t("fonction_de_cout.classification.probability"),
+        }
         show_chart(
-            probabilities_chart, frame, titles,
-            alt=t("fonction_de_cout.classification.chart_alt", probabilities=", ".join(f"{p:.2f}" for p in result.probabilities)),
+            probabilities_chart,
+            frame,
+            titles,
+            alt=t(
+                "fonction_de_cout.classification.chart_alt",
+                probabilities=", ".join(f"{p:.2f}" for p in result.probabilities),
+            ),
         )
     with right:
         st.metric("nn.CrossEntropyLoss", f"{result.cross_entropy:.4f}")
-        st.markdown(t("fonction_de_cout.classification.by_hand", p=f"{result.probabilities[true_class]:.4f}", loss=f"{result.minus_log_p:.4f}"))
-    confident_wrong = core.classification(tuple(6.0 if k == (true_class + 1) % classes else 0.0 for k in range(classes)), true_class)
+        st.markdown(
+            t(
+                "fonction_de_cout.classification.by_hand",
+                p=f"{result.probabilities[true_class]:.4f}",
+                loss=f"{result.minus_log_p:.4f}",
+            )
+        )
+    confident_wrong = core.classification(
+        tuple(6.0 if k == (true_class + 1) % classes else 0.0 for k in range(classes)), true_class
+    )
     hesitant = core.classification(tuple(0.0 for _ in range(classes)), true_class)
     st.markdown(
-        t("fonction_de_cout.classification.confident", wrong=f"{confident_wrong.cross_entropy:.3f}", hesitant=f"{hesitant.cross_entropy:.3f}")
+        t(
+            "fonction_de_cout.classification.confident",
+            wrong=f"{confident_wrong.cross_entropy:.3f}",
+            hesitant=f"{hesitant.cross_entropy:.3f}",
+        )
     )
     binary_section()
     stability_section()
@@ -125,7 +162,9 @@ def binary_section() -> None:
     st.subheader(t("fonction_de_cout.binary.title"))
     left, right = st.columns(2)
     with left:
-        logit = url_state.slider(t("fonction_de_cout.binary.logit"), key="zb", min_value=-8.0, max_value=8.0, value=1.0, step=0.1)
+        logit = url_state.slider(
+            t("fonction_de_cout.binary.logit"), key="zb", min_value=-8.0, max_value=8.0, value=1.0, step=0.1
+        )
     with right:
         target = float(url_state.selectbox(t("fonction_de_cout.binary.target"), ["1", "0"], key="cible"))
     probability, loss = core.binary_cross_entropy(logit, target)
@@ -176,14 +215,18 @@ def reduction_section(data: core.Dataset, w: float, b: float) -> None:
     columns[0].metric('reduction="mean"', f"{result.mean:.4f}")
     columns[1].metric('reduction="sum"', f"{result.sum:.4f}")
     columns[2].metric("((prediction - y) ** 2).mean()", f"{result.by_hand:.4f}")
-    st.markdown(t("fonction_de_cout.reduction.none", values=", ".join(f"{v:.2f}" for v in result.none), n=len(result.none)))
+    st.markdown(
+        t("fonction_de_cout.reduction.none", values=", ".join(f"{v:.2f}" for v in result.none), n=len(result.none))
+    )
 
 
 def custom_section(data: core.Dataset, w: float, b: float, delta: float) -> str:
     st.header(t("fonction_de_cout.custom.title"), divider="gray")
     st.markdown(t("fonction_de_cout.custom.intro"))
     name = url_state.selectbox(
-        t("fonction_de_cout.custom.choice"), tuple(core.CUSTOM_LOSSES), key="perso",
+        t("fonction_de_cout.custom.choice"),
+        tuple(core.CUSTOM_LOSSES),
+        key="perso",
         format_func=lambda option: t(f"fonction_de_cout.custom.{option}"),
     )
     st.markdown(t(f"fonction_de_cout.custom.{name}_why"))
@@ -193,14 +236,22 @@ def custom_section(data: core.Dataset, w: float, b: float, delta: float) -> str:
     by_difference = core.finite_difference_gradient(data, name, delta, w, b)
     columns = st.columns(3)
     columns[0].metric(t("fonction_de_cout.custom.value"), f"{value:.4f}")
-    columns[1].metric("dL/dw (autograd)", f"{by_autograd[0]:.5f}", help=t("fonction_de_cout.custom.fd", fd=f"{by_difference[0]:.5f}"))
-    columns[2].metric("dL/db (autograd)", f"{by_autograd[1]:.5f}", help=t("fonction_de_cout.custom.fd", fd=f"{by_difference[1]:.5f}"))
-    agree = all(abs(a - d) <= 1e-4 * (1 + abs(a)) for a, d in zip(by_autograd, by_difference))
-    st.markdown(t("fonction_de_cout.custom.check", dw=f"{by_difference[0]:.5f}", db=f"{by_difference[1]:.5f}", agree=agree))
+    columns[1].metric(
+        "dL/dw (autograd)", f"{by_autograd[0]:.5f}", help=t("fonction_de_cout.custom.fd", fd=f"{by_difference[0]:.5f}")
+    )
+    columns[2].metric(
+        "dL/db (autograd)", f"{by_autograd[1]:.5f}", help=t("fonction_de_cout.custom.fd", fd=f"{by_difference[1]:.5f}")
+    )
+    agree = all(abs(a - d) <= 1e-4 * (1 + abs(a)) for a, d in zip(by_autograd, by_difference, strict=True))
+    st.markdown(
+        t("fonction_de_cout.custom.check", dw=f"{by_difference[0]:.5f}", db=f"{by_difference[1]:.5f}", agree=agree)
+    )
     return name
 
 
-def quiz_section(settings: tuple, data: core.Dataset, w: float, b: float, delta: float, logits: tuple[float, ...], true_class: int) -> None:
+def quiz_section(
+    settings: tuple, data: core.Dataset, w: float, b: float, delta: float, logits: tuple[float, ...], true_class: int
+) -> None:
     noise, outliers, size, seed = settings
     if outliers > 0:
         doubled = core.make_dataset(noise, outliers, size * 2, seed)

@@ -27,7 +27,8 @@ from torch import nn
 {comment("data")}
 generator = torch.Generator().manual_seed({seed})
 x = torch.linspace(-2.0, 2.0, {core.N_POINTS}, dtype=torch.float64)
-y = {core.TRUE_W} * x + {core.TRUE_B} + {noise!r} * torch.randn({core.N_POINTS}, generator=generator, dtype=torch.float64)
+noise = torch.randn({core.N_POINTS}, generator=generator, dtype=torch.float64)
+y = {core.TRUE_W} * x + {core.TRUE_B} + {noise!r} * noise
 outliers = torch.randperm({core.N_POINTS}, generator=generator)[:{outliers}]
 y[outliers] += {size!r}
 

@@ -38,7 +38,8 @@ ANIMATION_KEYS_JS = """
   document.addEventListener("keydown", (event) => {
     const chart = document.querySelector(".st-key-carte");
     if (!chart || chart.closest('[class*="st-key-diapo_cachee_"]')) return;
-    if (event.target.closest && event.target.closest("input, textarea, select, button, [role=slider], [contenteditable]")) return;
+    const typing = "input, textarea, select, button, [role=slider], [contenteditable]";
+    if (event.target.closest && event.target.closest(typing)) return;
     const play = chart.querySelector(".vega-bindings input[type=checkbox]");
     const scrub = chart.querySelector(".vega-bindings input[type=range]");
     if (!play || !scrub || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -142,7 +143,9 @@ def animated_chart(
         alt.Chart(paths)
         .transform_filter(f"datum.step <= {current}")
         .mark_line(strokeWidth=3, clip=True)
-        .encode(x=alt.X("x:Q", scale=map_x, axis=None), y=alt.Y("y:Q", scale=map_y, axis=None), color=colour, order="step:Q")
+        .encode(
+            x=alt.X("x:Q", scale=map_x, axis=None), y=alt.Y("y:Q", scale=map_y, axis=None), color=colour, order="step:Q"
+        )
     )
     heads = (
         alt.Chart(paths)
@@ -216,6 +219,11 @@ def _fit_layers(current: str, colour: alt.Color, labels: dict[str, str]) -> list
         alt.Chart(alt.NamedData(name="fit_lines"))
         .transform_filter(f"datum.step == min({current}, datum.last)")
         .mark_line(strokeWidth=3, clip=True)
-        .encode(x=alt.X("px:Q", scale=fit_x, axis=None), y=alt.Y("py:Q", scale=fit_y, axis=None), color=colour, detail="label:N")
+        .encode(
+            x=alt.X("px:Q", scale=fit_x, axis=None),
+            y=alt.Y("py:Q", scale=fit_y, axis=None),
+            color=colour,
+            detail="label:N",
+        )
     )
     return [dots, fitted]

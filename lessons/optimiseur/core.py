@@ -81,7 +81,9 @@ SURFACE_NAMES = ("regression", "bowl", "rosenbrock", "himmelblau", "beale", "sad
 
 def surface(name: str, condition: float = 10.0) -> Surface:
     if name == "regression":
-        return Surface(_regression_mse, (-1.0, 5.0), (-3.0, 5.0), (least_squares(REGRESSION_DATA),), (-0.5, 4.0), True, ("w", "b"))
+        return Surface(
+            _regression_mse, (-1.0, 5.0), (-3.0, 5.0), (least_squares(REGRESSION_DATA),), (-0.5, 4.0), True, ("w", "b")
+        )
     if name == "bowl":
         return Surface(_bowl(condition), (-3.0, 3.0), (-3.0, 3.0), ((0.0, 0.0),), (-2.5, 2.0), False)
     if name == "rosenbrock":
@@ -104,7 +106,9 @@ def surface_grid(name: str, condition: float, steps: int = GRID_STEPS) -> pd.Dat
     grid_x, grid_y = torch.meshgrid(xs, ys, indexing="xy")
     with torch.no_grad():
         z = chosen.function(torch.stack([grid_x, grid_y], dim=-1))
-    return pd.DataFrame({"x": grid_x.reshape(-1).tolist(), "y": grid_y.reshape(-1).tolist(), "z": z.reshape(-1).tolist()})
+    return pd.DataFrame(
+        {"x": grid_x.reshape(-1).tolist(), "y": grid_y.reshape(-1).tolist(), "z": z.reshape(-1).tolist()}
+    )
 
 
 # --- Optimizers -------------------------------------------------------------------
@@ -135,7 +139,11 @@ def make_optimizer(spec: OptimizerSpec, parameters: list[torch.Tensor]) -> torch
         return torch.optim.SGD(parameters, lr=spec.lr, weight_decay=spec.weight_decay)
     if spec.kind in ("momentum", "nesterov"):
         return torch.optim.SGD(
-            parameters, lr=spec.lr, momentum=spec.momentum, nesterov=spec.kind == "nesterov", weight_decay=spec.weight_decay
+            parameters,
+            lr=spec.lr,
+            momentum=spec.momentum,
+            nesterov=spec.kind == "nesterov",
+            weight_decay=spec.weight_decay,
         )
     if spec.kind == "adagrad":
         return torch.optim.Adagrad(parameters, lr=spec.lr, weight_decay=spec.weight_decay)
@@ -171,7 +179,11 @@ class Trajectory:
 
 
 def trajectories(
-    name: str, condition: float, specs: tuple[OptimizerSpec, ...], start: tuple[float, float], steps: int,
+    name: str,
+    condition: float,
+    specs: tuple[OptimizerSpec, ...],
+    start: tuple[float, float],
+    steps: int,
     between_steps: Callable[[], None] | None = None,
 ) -> tuple[Trajectory, ...]:
     """Run every optimizer from the same start, in lockstep, with the real loop.
@@ -185,8 +197,8 @@ def trajectories(
     chosen = surface(name, condition)
     steps = min(steps, MAX_STEPS)
     parameters = [torch.tensor(start, dtype=torch.float64, requires_grad=True) for _ in specs]
-    optimizers = [make_optimizer(spec, [p]) for spec, p in zip(specs, parameters)]
-    schedulers = [make_scheduler(spec, optimizer, steps) for spec, optimizer in zip(specs, optimizers)]
+    optimizers = [make_optimizer(spec, [p]) for spec, p in zip(specs, parameters, strict=True)]
+    schedulers = [make_scheduler(spec, optimizer, steps) for spec, optimizer in zip(specs, optimizers, strict=True)]
     points = [[tuple(start)] for _ in specs]
     losses: list[list[float]] = [[] for _ in specs]
     stops: list[tuple[int, str] | None] = [None for _ in specs]
@@ -198,7 +210,7 @@ def trajectories(
             optimizers[index].zero_grad()
         values = chosen.function(torch.stack([parameters[index] for index in running]))
         values.sum().backward()
-        for index, value in zip(running, values.tolist()):
+        for index, value in zip(running, values.tolist(), strict=True):
             losses[index].append(value)  # f at the point this step starts from
             optimizers[index].step()
             if schedulers[index] is not None:
@@ -225,7 +237,11 @@ def trajectories(
 
 
 def trajectory(
-    name: str, condition: float, spec: OptimizerSpec, start: tuple[float, float], steps: int,
+    name: str,
+    condition: float,
+    spec: OptimizerSpec,
+    start: tuple[float, float],
+    steps: int,
     between_steps: Callable[[], None] | None = None,
 ) -> Trajectory:
     return trajectories(name, condition, (spec,), start, steps, between_steps)[0]
@@ -268,7 +284,12 @@ def converged(name: str, condition: float, result: Trajectory, tolerance: float 
 
 
 def safer_learning_rate(
-    name: str, condition: float, spec: OptimizerSpec, start: tuple[float, float], steps: int, choices: tuple[float, ...],
+    name: str,
+    condition: float,
+    spec: OptimizerSpec,
+    start: tuple[float, float],
+    steps: int,
+    choices: tuple[float, ...],
     between_steps: Callable[[], None] | None = None,
 ) -> float | None:
     """The largest learning rate among `choices`, below spec.lr, that does not diverge."""
@@ -296,7 +317,9 @@ class StepDetails:
         return (self.before[0] - self.after[0], self.before[1] - self.after[1])
 
 
-def inspect_step(name: str, condition: float, spec: OptimizerSpec, start: tuple[float, float], steps: int, step: int) -> StepDetails:
+def inspect_step(
+    name: str, condition: float, spec: OptimizerSpec, start: tuple[float, float], steps: int, step: int
+) -> StepDetails:
     """Replay the loop up to `step` and read what the optimizer used there."""
     chosen = surface(name, condition)
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)

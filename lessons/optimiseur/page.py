@@ -34,14 +34,21 @@ def surface_controls() -> tuple[str, float]:
     left, right = st.columns(2)
     with left:
         name = url_state.selectbox(
-            t("optimiseur.surface.label"), core.SURFACE_NAMES, key="surface",
+            t("optimiseur.surface.label"),
+            core.SURFACE_NAMES,
+            key="surface",
             format_func=lambda option: t(f"optimiseur.surface.{option}"),
         )
     condition = 10.0  # only the bowl has a condition number: its slider shows with it
     if name == "bowl":
         with right:
             condition = url_state.slider(
-                t("optimiseur.surface.condition"), key="kappa", min_value=1.0, max_value=50.0, value=10.0, step=1.0,
+                t("optimiseur.surface.condition"),
+                key="kappa",
+                min_value=1.0,
+                max_value=50.0,
+                value=10.0,
+                step=1.0,
                 help=t("optimiseur.surface.condition_help"),
             )
     st.caption(t(f"optimiseur.surface.{name}_about"))
@@ -65,12 +72,19 @@ def start_controls(name: str, condition: float) -> tuple[float, float]:
     st.session_state[SHOWN_SURFACE_KEY] = name
     columns = st.columns(2)
     start = []
-    for column, key, low_high, default, axis in zip(columns, START_KEYS, (chosen.x_range, chosen.y_range), chosen.start, chosen.axis_names):
+    for column, key, low_high, default, axis in zip(
+        columns, START_KEYS, (chosen.x_range, chosen.y_range), chosen.start, chosen.axis_names, strict=True
+    ):
         with column:
             start.append(
                 url_state.number_input(
-                    t("optimiseur.start.label", axis=axis), key=key, min_value=low_high[0], max_value=low_high[1],
-                    value=default, step=0.1, format="%.2f",
+                    t("optimiseur.start.label", axis=axis),
+                    key=key,
+                    min_value=low_high[0],
+                    max_value=low_high[1],
+                    value=default,
+                    step=0.1,
+                    format="%.2f",
                 )
             )
     st.caption(t("optimiseur.start.click"))
@@ -80,12 +94,15 @@ def start_controls(name: str, condition: float) -> tuple[float, float]:
 def paths_frame(labels: list[str], results: tuple[core.Trajectory, ...], chosen: core.Surface) -> pd.DataFrame:
     """One row per optimizer and step. A point that left the area is drawn on its edge."""
     rows = []
-    for label, result in zip(labels, results):
+    for label, result in zip(labels, results, strict=True):
         last = len(result.points) - 1
-        for step, ((x, y), loss) in enumerate(zip(result.points, result.losses)):
+        for step, ((x, y), loss) in enumerate(zip(result.points, result.losses, strict=True)):
             rows.append(
                 {
-                    "label": label, "step": step, "loss": loss, "last": last,
+                    "label": label,
+                    "step": step,
+                    "loss": loss,
+                    "last": last,
                     "x": min(max(x, chosen.x_range[0]), chosen.x_range[1]),
                     "y": min(max(y, chosen.y_range[0]), chosen.y_range[1]),
                     "stopped": result.diverged and step == last,
@@ -98,7 +115,7 @@ def fit_frames(labels: list[str], results: tuple[core.Trajectory, ...]) -> tuple
     data = core.REGRESSION_DATA
     points = pd.DataFrame({"x": data.x.tolist(), "y": data.y.tolist()})
     rows = []
-    for label, result in zip(labels, results):
+    for label, result in zip(labels, results, strict=True):
         last = len(result.points) - 1
         for step, (w, b) in enumerate(result.points):
             for px in (-2.4, 2.4):
@@ -107,7 +124,9 @@ def fit_frames(labels: list[str], results: tuple[core.Trajectory, ...]) -> tuple
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_chart_template(name: str, condition: float, labels: tuple[str, ...], steps: int, speed: str, lang: str) -> dict:
+def cached_chart_template(
+    name: str, condition: float, labels: tuple[str, ...], steps: int, speed: str, lang: str
+) -> dict:
     """The animated chart's Vega-Lite dict without its data: it depends only on the
     settings' structure, so most reruns reuse it and only swap the datasets."""
     chosen = core.surface(name, condition)
@@ -116,31 +135,49 @@ def cached_chart_template(name: str, condition: float, labels: tuple[str, ...], 
         (chosen.y_range[1] - chosen.y_range[0]) / (core.GRID_STEPS - 1),
     )
     chart_labels = {
-        "play": t("optimiseur.animation.play"), "scrub": t("optimiseur.animation.scrub"), "x": chosen.axis_names[0],
-        "y": chosen.axis_names[1], "step": t("optimiseur.animation.step"), "loss": t("optimiseur.animation.loss"),
-        "data_x": "x", "data_y": "y",
+        "play": t("optimiseur.animation.play"),
+        "scrub": t("optimiseur.animation.scrub"),
+        "x": chosen.axis_names[0],
+        "y": chosen.axis_names[1],
+        "step": t("optimiseur.animation.step"),
+        "loss": t("optimiseur.animation.loss"),
+        "data_x": "x",
+        "data_y": "y",
     }
     chart = animated_chart(
-        list(labels), (chosen.x_range, chosen.y_range), grid_step, chosen.log_colour, steps, SPEEDS_MS[speed],
-        chart_labels, with_fit=name == "regression",
+        list(labels),
+        (chosen.x_range, chosen.y_range),
+        grid_step,
+        chosen.log_colour,
+        steps,
+        SPEEDS_MS[speed],
+        chart_labels,
+        with_fit=name == "regression",
     )
     return chart.to_dict(validate=False)  # the builder's output is validated in the unit tests
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_chart_spec(name: str, condition: float, specs: tuple, start: tuple, steps: int, speed: str, lang: str) -> dict:
+def cached_chart_spec(
+    name: str, condition: float, specs: tuple, start: tuple, steps: int, speed: str, lang: str
+) -> dict:
     """The template filled with this setting's data (grid, trajectories, minima, line)."""
     results = cached_trajectories(name, condition, specs, start, steps)
     labels = tuple(spec.label for spec in specs)
     chosen = core.surface(name, condition)
     datasets = chart_datasets(
-        cached_grid(name, condition), paths_frame(list(labels), results, chosen), list(chosen.minima), steps,
+        cached_grid(name, condition),
+        paths_frame(list(labels), results, chosen),
+        list(chosen.minima),
+        steps,
         fit=fit_frames(list(labels), results) if name == "regression" else None,
     )
     return {**cached_chart_template(name, condition, labels, steps, speed, lang), "datasets": datasets}
 
 
-deck = lesson_deck(PAGE_ID, "optimiseur", [("experience", "optimiseur.setup.title"), ("interieur", "optimiseur.inside.title")])
+deck = lesson_deck(
+    PAGE_ID, "optimiseur", [("experience", "optimiseur.setup.title"), ("interieur", "optimiseur.inside.title")]
+)
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
 
@@ -160,11 +197,19 @@ def optimizer_experiment() -> None:
 
         st.header(t("optimiseur.animation.title"), divider="gray")
         speed = url_state.radio(
-            t("optimiseur.animation.speed"), tuple(SPEEDS_MS), key="vitesse", index=1, format_func=lambda s: f"× {s}", horizontal=True
+            t("optimiseur.animation.speed"),
+            tuple(SPEEDS_MS),
+            key="vitesse",
+            index=1,
+            format_func=lambda s: f"× {s}",
+            horizontal=True,
         )
         st.vega_lite_chart(
             cached_chart_spec(name, condition, specs, start, steps, speed, current_language()),
-            key="carte", on_select=guarded_callback(PAGE_ID, use_clicked_start), selection_mode=["depart"], width="content",
+            key="carte",
+            on_select=guarded_callback(PAGE_ID, use_clicked_start),
+            selection_mode=["depart"],
+            width="content",
             alt=sections.chart_description(name, labels, results, chosen),
         )
         st.caption(t("optimiseur.animation.how"))

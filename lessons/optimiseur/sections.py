@@ -3,7 +3,6 @@ optimizer's insides, and the quiz."""
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from components import url_state
@@ -15,7 +14,23 @@ from lessons.optimiseur import core
 PAGE_ID = "optimiseur"
 MAX_OPTIMIZERS = 4
 NONE = "aucun"
-LEARNING_RATES = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.2", "0.5", "0.9", "1", "1.1", "2", "5", "10")
+LEARNING_RATES = (
+    "0.0001",
+    "0.0003",
+    "0.001",
+    "0.003",
+    "0.01",
+    "0.03",
+    "0.1",
+    "0.2",
+    "0.5",
+    "0.9",
+    "1",
+    "1.1",
+    "2",
+    "5",
+    "10",
+)
 DEFAULT_KINDS = ("sgd", "momentum", NONE, NONE)
 FORMULAS = {
     "sgd": r"p \leftarrow p - \eta\, g",
@@ -23,7 +38,8 @@ FORMULAS = {
     "nesterov": r"v \leftarrow \mu v + g,\quad p \leftarrow p - \eta\,(g + \mu v)",
     "adagrad": r"s \leftarrow s + g^2,\quad p \leftarrow p - \eta\, \frac{g}{\sqrt{s} + \varepsilon}",
     "rmsprop": r"s \leftarrow \alpha s + (1-\alpha) g^2,\quad p \leftarrow p - \eta\, \frac{g}{\sqrt{s} + \varepsilon}",
-    "adam": r"m \leftarrow \beta_1 m + (1-\beta_1) g,\ v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ p \leftarrow p - \eta\, \frac{m / (1-\beta_1^t)}{\sqrt{v / (1-\beta_2^t)} + \varepsilon}",
+    "adam": r"m \leftarrow \beta_1 m + (1-\beta_1) g,\ v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ "
+    r"p \leftarrow p - \eta\, \frac{m / (1-\beta_1^t)}{\sqrt{v / (1-\beta_2^t)} + \varepsilon}",
     "adamw": r"p \leftarrow p - \eta \lambda p,\ \text{then Adam's update}",
 }
 
@@ -46,7 +62,9 @@ def optimizer_controls() -> tuple[tuple[core.OptimizerSpec, ...], int]:
     if not specs:
         st.info(t("optimiseur.optimizers.none_chosen"))
         specs.append(core.OptimizerSpec())
-    steps = url_state.slider(t("optimiseur.optimizers.steps"), key="pas", min_value=10, max_value=core.MAX_STEPS, value=150, step=10)
+    steps = url_state.slider(
+        t("optimiseur.optimizers.steps"), key="pas", min_value=10, max_value=core.MAX_STEPS, value=150, step=10
+    )
     return tuple(specs), steps
 
 
@@ -55,22 +73,44 @@ def slot_controls(slot: int) -> core.OptimizerSpec | None:
     kinds = (NONE, *core.OPTIMIZER_KINDS) if slot else core.OPTIMIZER_KINDS
     default = kinds.index(DEFAULT_KINDS[slot])
     kind = url_state.selectbox(
-        t("optimiseur.optimizers.slot", number=slot + 1), kinds, key=f"opt{key}", index=default,
+        t("optimiseur.optimizers.slot", number=slot + 1),
+        kinds,
+        key=f"opt{key}",
+        index=default,
         format_func=lambda option: t(f"optimiseur.kind.{option}"),
     )
     if kind == NONE:
         return None
-    lr = float(url_state.select_slider(t("optimiseur.optimizers.lr"), LEARNING_RATES, key=f"lr{key}", index=LEARNING_RATES.index("0.1")))
+    lr = float(
+        url_state.select_slider(
+            t("optimiseur.optimizers.lr"), LEARNING_RATES, key=f"lr{key}", index=LEARNING_RATES.index("0.1")
+        )
+    )
     values = {"kind": kind, "lr": lr}
     with st.expander(t("optimiseur.optimizers.more")):
         if kind in ("momentum", "nesterov"):
-            values["momentum"] = url_state.slider("momentum", key=f"mom{key}", min_value=0.0, max_value=0.99, value=0.9, step=0.01)
+            values["momentum"] = url_state.slider(
+                "momentum", key=f"mom{key}", min_value=0.0, max_value=0.99, value=0.9, step=0.01
+            )
         if kind in ("adam", "adamw"):
-            values["beta1"] = url_state.slider("beta1", key=f"b1{key}", min_value=0.0, max_value=0.99, value=0.9, step=0.01)
-            values["beta2"] = url_state.slider("beta2", key=f"b2{key}", min_value=0.9, max_value=0.9999, value=0.999, step=0.0001, format="%.4f")
-        values["weight_decay"] = url_state.slider("weight_decay", key=f"wd{key}", min_value=0.0, max_value=0.5, value=0.0 if kind != "adamw" else 0.01, step=0.01)
+            values["beta1"] = url_state.slider(
+                "beta1", key=f"b1{key}", min_value=0.0, max_value=0.99, value=0.9, step=0.01
+            )
+            values["beta2"] = url_state.slider(
+                "beta2", key=f"b2{key}", min_value=0.9, max_value=0.9999, value=0.999, step=0.0001, format="%.4f"
+            )
+        values["weight_decay"] = url_state.slider(
+            "weight_decay",
+            key=f"wd{key}",
+            min_value=0.0,
+            max_value=0.5,
+            value=0.0 if kind != "adamw" else 0.01,
+            step=0.01,
+        )
         values["scheduler"] = url_state.selectbox(
-            t("optimiseur.optimizers.scheduler"), core.SCHEDULERS, key=f"sched{key}",
+            t("optimiseur.optimizers.scheduler"),
+            core.SCHEDULERS,
+            key=f"sched{key}",
             format_func=lambda option: t(f"optimiseur.scheduler.{option}"),
         )
     return core.OptimizerSpec(**values)
@@ -78,25 +118,30 @@ def slot_controls(slot: int) -> core.OptimizerSpec | None:
 
 def chart_description(name: str, labels: list[str], results: tuple[core.Trajectory, ...], chosen: core.Surface) -> str:
     endings = "; ".join(
-        f"{label}: ({result.points[-1][0]:.3g}, {result.points[-1][1]:.3g}), {t('optimiseur.animation.loss')} {result.losses[-1]:.3g}"
+        f"{label}: ({result.points[-1][0]:.3g}, {result.points[-1][1]:.3g}), "
+        f"{t('optimiseur.animation.loss')} {result.losses[-1]:.3g}"
         + (f" ({t('optimiseur.results.stopped')})" if result.diverged else "")
-        for label, result in zip(labels, results)
+        for label, result in zip(labels, results, strict=True)
     )
     return t("optimiseur.animation.alt", surface=t(f"optimiseur.surface.{name}"), endings=endings)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def cached_safer_learning_rate(name: str, condition: float, spec: core.OptimizerSpec, start: tuple, steps: int) -> float | None:
+def cached_safer_learning_rate(
+    name: str, condition: float, spec: core.OptimizerSpec, start: tuple, steps: int
+) -> float | None:
     choices = tuple(float(lr) for lr in LEARNING_RATES)
     return core.safer_learning_rate(name, condition, spec, start, steps, choices, between_steps=let_others_run)
 
 
 def divergence_notices(name, condition, specs, start, steps, results) -> None:
-    for spec, result in zip(specs, results):
+    for spec, result in zip(specs, results, strict=True):
         if not result.diverged:
             continue
         safer = cached_safer_learning_rate(name, condition, spec, start, steps)
-        advice = t("optimiseur.divergence.try", lr=f"{safer:g}") if safer is not None else t("optimiseur.divergence.no_safe")
+        advice = (
+            t("optimiseur.divergence.try", lr=f"{safer:g}") if safer is not None else t("optimiseur.divergence.no_safe")
+        )
         st.warning(
             t(f"optimiseur.divergence.{result.reason}", label=spec.label, step=result.stopped_at) + " " + advice,
             icon=":material/warning:",
@@ -123,16 +168,24 @@ def inside_section(name, condition, specs, start, steps, results) -> None:
     st.markdown(t("optimiseur.inside.intro"))
     left, right = st.columns(2)
     with left:
-        slot = int(url_state.selectbox(
-            t("optimiseur.inside.which"), [str(i) for i in range(len(specs))], key="voir",
-            format_func=lambda i: specs[int(i)].label,
-        ))
+        slot = int(
+            url_state.selectbox(
+                t("optimiseur.inside.which"),
+                [str(i) for i in range(len(specs))],
+                key="voir",
+                format_func=lambda i: specs[int(i)].label,
+            )
+        )
     last = len(results[slot].points) - 1
     if last < 1:
         st.info(t("optimiseur.inside.no_step"))
         return
     with right:
-        step = 1 if last == 1 else url_state.slider(t("optimiseur.inside.step"), key="pas_vu", min_value=1, max_value=last, value=1)
+        step = (
+            1
+            if last == 1
+            else url_state.slider(t("optimiseur.inside.step"), key="pas_vu", min_value=1, max_value=last, value=1)
+        )
     details = core.inspect_step(name, condition, specs[slot], start, steps, step)
     st.latex(FORMULAS[specs[slot].kind])
     rows = [
@@ -144,7 +197,10 @@ def inside_section(name, condition, specs, start, steps, results) -> None:
         *((f"opt.state[p]['{key}']", value) for key, value in details.state.items()),
     ]
     st.table(
-        {t("optimiseur.inside.quantity"): [f"`{label}`" for label, _ in rows], t("optimiseur.inside.value"): [_format(v) for _, v in rows]},
+        {
+            t("optimiseur.inside.quantity"): [f"`{label}`" for label, _ in rows],
+            t("optimiseur.inside.value"): [_format(v) for _, v in rows],
+        },
         hide_index=True,
     )
 

@@ -39,7 +39,8 @@ def optimizer_line(spec: core.OptimizerSpec) -> str:
     if spec.kind == "rmsprop":
         return f"torch.optim.RMSprop([p], lr={spec.lr!r}{decay})"
     name = "Adam" if spec.kind == "adam" else "AdamW"
-    return f"torch.optim.{name}([p], lr={spec.lr!r}, betas=({spec.beta1!r}, {spec.beta2!r}), weight_decay={spec.weight_decay!r})"
+    betas = f"({spec.beta1!r}, {spec.beta2!r})"
+    return f"torch.optim.{name}([p], lr={spec.lr!r}, betas={betas}, weight_decay={spec.weight_decay!r})"
 
 
 def scheduler_line(spec: core.OptimizerSpec, steps: int) -> str:
@@ -52,7 +53,14 @@ def scheduler_line(spec: core.OptimizerSpec, steps: int) -> str:
     return "None"
 
 
-def optimizer_script(name: str, condition: float, specs: tuple[core.OptimizerSpec, ...], start: tuple[float, float], steps: int, lang: str) -> str:
+def optimizer_script(
+    name: str,
+    condition: float,
+    specs: tuple[core.OptimizerSpec, ...],
+    start: tuple[float, float],
+    steps: int,
+    lang: str,
+) -> str:
     def comment(key: str, **values: object) -> str:
         return "# " + translate(f"optimiseur.twin.{key}", lang, **values)
 
@@ -86,7 +94,8 @@ def run(label, make_optimizer, make_scheduler):
             print(label, "stop =", step)
             return
         print(label, "step", step, "=", [x, y])
-        if not ({chosen.x_range[0]!r} <= x <= {chosen.x_range[1]!r} and {chosen.y_range[0]!r} <= y <= {chosen.y_range[1]!r}):
+        inside_x = {chosen.x_range[0]!r} <= x <= {chosen.x_range[1]!r}
+        if not (inside_x and {chosen.y_range[0]!r} <= y <= {chosen.y_range[1]!r}):
             print(label, "stop =", step)
             return
 

@@ -19,7 +19,10 @@ PRINT_CSS = """
 """
 
 st.html(PRINT_CSS)
-deck = Deck("resume", [("intro", "resume.title")] + [(lesson.page_id, f"home.objectives.{lesson.page_id}") for lesson in OBJECTIVES])
+deck = Deck(
+    "resume",
+    [("intro", "resume.title")] + [(lesson.page_id, f"home.objectives.{lesson.page_id}") for lesson in OBJECTIVES],
+)
 with deck.slide("intro"):
     st.caption(t("app.chapter"))
     st.title(t("resume.title"))

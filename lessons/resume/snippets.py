@@ -13,7 +13,7 @@ def key_code(objective: str, lang: str) -> str:
         return "# " + translate(f"resume.code.{key}", lang)
 
     scripts = {
-        "tenseurs": f'''import torch
+        "tenseurs": f"""import torch
 
 {comment("tenseurs.create")}
 t = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
@@ -25,8 +25,8 @@ print("t.sum(dim=0) =", t.sum(dim=0).tolist())
 {comment("tenseurs.device")}
 device = "cuda" if torch.cuda.is_available() else "cpu"
 print("t.to(device).device =", t.to(device).device)
-''',
-        "autograd": f'''import torch
+""",
+        "autograd": f"""import torch
 
 {comment("autograd.leaf")}
 x = torch.tensor(2.0, requires_grad=True)
@@ -35,8 +35,8 @@ y = x ** 2 + 3 * x
 y.backward()
 print("x.grad =", x.grad.item())  # 2x + 3 = 7
 print("y.grad_fn =", y.grad_fn.name())
-''',
-        "fonction_de_cout": f'''import torch
+""",
+        "fonction_de_cout": f"""import torch
 from torch import nn
 
 {comment("fonction_de_cout.regression")}
@@ -46,8 +46,8 @@ print("nn.MSELoss =", nn.MSELoss()(prediction, target).item())
 {comment("fonction_de_cout.classification")}
 logits = torch.tensor([[2.0, 0.5, -1.0]])
 print("nn.CrossEntropyLoss =", nn.CrossEntropyLoss()(logits, torch.tensor([0])).item())
-''',
-        "optimiseur": f'''import torch
+""",
+        "optimiseur": f"""import torch
 
 {comment("optimiseur.parameter")}
 p = torch.tensor([0.0], requires_grad=True)
@@ -59,8 +59,8 @@ for step in range(50):
     loss.backward()
     optimizer.step()
 print("p =", p.item())  # close to 3
-''',
-        "boucle_entrainement": f'''import torch
+""",
+        "boucle_entrainement": f"""import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -85,6 +85,6 @@ model.eval()
 with torch.no_grad():
     print("validation =", criterion(model(x[80:]), y[80:]).item())
 print("w =", model.weight.item(), "| b =", model.bias.item())
-''',
+""",
     }
     return scripts[objective]

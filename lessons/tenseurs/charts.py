@@ -43,7 +43,9 @@ def tensor_chart(rows: int, cols: int, slices: int, mark_meaning: str | None = N
     cells = alt.NamedData(name=CELLS)
     layered = alt.layer(rect, text).properties(width=cols * CELL_PX, height=rows * CELL_PX)
     if slices > 1:
-        chart = layered.facet(column=alt.Column("slice:O", title="t[k]", header=alt.Header(labelFontSize=14)), data=cells)
+        chart = layered.facet(
+            column=alt.Column("slice:O", title="t[k]", header=alt.Header(labelFontSize=14)), data=cells
+        )
     else:
         chart = layered.properties(data=cells)
     return chart.properties(autosize=alt.AutoSizeParams(type="pad"))
@@ -65,12 +67,18 @@ def ink_cells(frame: pd.DataFrame, mark_meaning: str | None = None) -> pd.DataFr
 
 def timing_chart(frame: pd.DataFrame, x_title: str) -> alt.Chart:
     """Bars of the median time per device; `frame` has device, median_ms, label."""
-    bars = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("median_ms:Q", title=x_title),
-        y=alt.Y("device:N", title=None),
-        color=alt.Color("device:N", legend=None, scale=alt.Scale(scheme="tableau10")),
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("median_ms:Q", title=x_title),
+            y=alt.Y("device:N", title=None),
+            color=alt.Color("device:N", legend=None, scale=alt.Scale(scheme="tableau10")),
+        )
     )
     labels = (
-        alt.Chart(frame).mark_text(align="left", dx=6, **VALUE_LABEL).encode(x="median_ms:Q", y="device:N", text="label:N")
+        alt.Chart(frame)
+        .mark_text(align="left", dx=6, **VALUE_LABEL)
+        .encode(x="median_ms:Q", y="device:N", text="label:N")
     )
     return alt.layer(bars, labels).properties(height=60 * len(frame))

@@ -9,13 +9,19 @@ from lessons.tenseurs.charts import CELLS, ink_cells, tensor_chart, tensor_shape
 from lessons.tenseurs.core import SHOWN_SIDE, TensorFacts, tensor_cells, tensor_facts
 
 
-def show_tensor(tensor: torch.Tensor, name: str, mark: torch.Tensor | None = None, mark_meaning: str | None = None) -> None:
+def show_tensor(
+    tensor: torch.Tensor, name: str, mark: torch.Tensor | None = None, mark_meaning: str | None = None
+) -> None:
     """The tensor's picture, with a one-line description for screen readers."""
     cells = tensor_cells(tensor, mark)
     description = t("tenseurs.picture_alt", name=name, shape=tuple(tensor.shape), dtype=str(tensor.dtype))
     show_chart_with_data(
-        tensor_chart, *tensor_shape(cells.frame), mark_meaning,
-        datasets={CELLS: ink_cells(cells.frame, mark_meaning)}, width="content", alt=description,
+        tensor_chart,
+        *tensor_shape(cells.frame),
+        mark_meaning,
+        datasets={CELLS: ink_cells(cells.frame, mark_meaning)},
+        width="content",
+        alt=description,
     )  # up to 14 a page
     if cells.truncated:
         st.caption(t("tenseurs.truncated", side=SHOWN_SIDE))
@@ -41,11 +47,17 @@ def show_facts(facts: TensorFacts) -> None:
         ("t.device", facts.device),
         ("t.requires_grad", str(facts.requires_grad)),
         ("t.numel()", str(facts.numel)),
-        ("t.element_size() * t.numel()", t("tenseurs.bytes", bytes=facts.nbytes, size=facts.element_size, numel=facts.numel)),
+        (
+            "t.element_size() * t.numel()",
+            t("tenseurs.bytes", bytes=facts.nbytes, size=facts.element_size, numel=facts.numel),
+        ),
         ("t.stride()", str(facts.stride)),
         ("t.is_contiguous()", str(facts.is_contiguous)),
     ]
     st.table(
-        {t("tenseurs.facts.attribute"): [f"`{code}`" for code, _ in rows], t("tenseurs.facts.value"): [value for _, value in rows]},
+        {
+            t("tenseurs.facts.attribute"): [f"`{code}`" for code, _ in rows],
+            t("tenseurs.facts.value"): [value for _, value in rows],
+        },
         hide_index=True,
     )

@@ -126,12 +126,7 @@ def shapes_with_numel(numel: int, max_dims: int = 3) -> list[tuple[int, ...]]:
     shapes = [(numel,)]
     shapes += [(d, numel // d) for d in divisors]
     if max_dims >= 3:
-        shapes += [
-            (d1, d2, numel // (d1 * d2))
-            for d1 in divisors
-            for d2 in divisors
-            if numel % (d1 * d2) == 0
-        ]
+        shapes += [(d1, d2, numel // (d1 * d2)) for d1 in divisors for d2 in divisors if numel % (d1 * d2) == 0]
     return shapes
 
 
@@ -140,7 +135,12 @@ def permutations_of(ndim: int) -> list[tuple[int, ...]]:
 
 
 def shape_operation(
-    tensor: torch.Tensor, op: str, target: tuple[int, ...], dims: tuple[int, ...], start_transposed: bool, make_contiguous: bool
+    tensor: torch.Tensor,
+    op: str,
+    target: tuple[int, ...],
+    dims: tuple[int, ...],
+    start_transposed: bool,
+    make_contiguous: bool,
 ) -> tuple[torch.Tensor, Outcome]:
     """(source, outcome): the source is `tensor`, or its transpose (not contiguous)."""
     source = tensor.detach()

@@ -82,7 +82,11 @@ def shape_controls(fixed_dims: int | None) -> tuple[int, ...]:
         with columns[dim]:
             sides.append(
                 url_state.slider(
-                    t("tenseurs.create.side", dim=dim), key=f"d{dim}", min_value=1, max_value=MAX_SIDE, value=(2, 3, 2)[dim]
+                    t("tenseurs.create.side", dim=dim),
+                    key=f"d{dim}",
+                    min_value=1,
+                    max_value=MAX_SIDE,
+                    value=(2, 3, 2)[dim],
                 )
             )
     return tuple(sides)
@@ -90,7 +94,11 @@ def shape_controls(fixed_dims: int | None) -> tuple[int, ...]:
 
 def constructor_extras(constructor: str) -> dict:
     if constructor == "full":
-        return {"fill_value": url_state.number_input("fill_value", key="fill", min_value=-1000.0, max_value=1000.0, value=7.0)}
+        return {
+            "fill_value": url_state.number_input(
+                "fill_value", key="fill", min_value=-1000.0, max_value=1000.0, value=7.0
+            )
+        }
     if constructor == "linspace":
         start, end = st.columns(2)
         with start:
@@ -99,7 +107,11 @@ def constructor_extras(constructor: str) -> dict:
             high = url_state.number_input("end", key="end", min_value=-1000.0, max_value=1000.0, value=1.0)
         return {"start": low, "end": high}
     if constructor in ("rand", "randn"):
-        return {"seed": url_state.number_input(t("tenseurs.create.seed"), key="seed", min_value=0, max_value=1_000_000, value=0)}
+        return {
+            "seed": url_state.number_input(
+                t("tenseurs.create.seed"), key="seed", min_value=0, max_value=1_000_000, value=0
+            )
+        }
     return {}
 
 
@@ -134,8 +146,10 @@ deck = lesson_deck(
     PAGE_ID,
     "tenseurs",
     [
-        ("creer", "tenseurs.create.title"), ("manipuler", "tenseurs.manipulate.title"),
-        ("numpy", "tenseurs.numpy.title"), ("appareils", "tenseurs.devices.title"),
+        ("creer", "tenseurs.create.title"),
+        ("manipuler", "tenseurs.manipulate.title"),
+        ("numpy", "tenseurs.numpy.title"),
+        ("appareils", "tenseurs.devices.title"),
     ],
 )
 with deck.slide("intro"):

@@ -48,7 +48,9 @@ def manipulate_section(tensor: torch.Tensor) -> ops.Steps:
         slices = indexing_step(tensor)
     with tabs[5]:
         reduction, dim, keepdim = reduction_step(tensor)
-    return ops.Steps(op, operand, m, k, k_b, n, transpose_b, shape_a, shape_b, *shape_choice, slices, reduction, dim, keepdim)
+    return ops.Steps(
+        op, operand, m, k, k_b, n, transpose_b, shape_a, shape_b, *shape_choice, slices, reduction, dim, keepdim
+    )
 
 
 def elementwise_step(tensor: torch.Tensor) -> tuple[str, float]:
@@ -77,11 +79,15 @@ def matmul_step() -> tuple[int, int, int, int, bool]:
     labels = (("m", "mm_m", 2), ("k", "mm_k", 3), ("k_b", "mm_kb", 2), ("n", "mm_n", 3))
     m, k, k_b, n = (
         column_slider(column, t(f"tenseurs.matmul.{name}"), key, default, ops.MATMUL_SIDE)
-        for column, (name, key, default) in zip(sides, labels)
+        for column, (name, key, default) in zip(sides, labels, strict=True)
     )
     transpose_b = url_state.toggle(t("tenseurs.matmul.transpose"), key="mm_t")
     demo = ops.matmul_demo(m, k, k_b, n, transpose_b)
-    st.code(f"a = torch.arange({m * k}.).reshape({m}, {k})\nb = torch.arange({k_b * n}.).reshape({k_b}, {n}){'.T' if transpose_b else ''}\nc = a @ b", language="python")
+    st.code(
+        f"a = torch.arange({m * k}.).reshape({m}, {k})\n"
+        f"b = torch.arange({k_b * n}.).reshape({k_b}, {n}){'.T' if transpose_b else ''}\nc = a @ b",
+        language="python",
+    )
     pictures = st.columns(3)
     with pictures[0]:
         st.markdown(f"`a` {tuple(demo.a.shape)}")
@@ -102,7 +108,14 @@ def matmul_step() -> tuple[int, int, int, int, bool]:
         else:
             st.markdown(f"`c = a @ b` {tuple(demo.product.result.shape)}")
             show_tensor(demo.product.result, "c")
-            st.success(t("tenseurs.matmul.ok", a_shape=tuple(demo.a.shape), b_shape=tuple(demo.b.shape), c_shape=tuple(demo.product.result.shape)))
+            st.success(
+                t(
+                    "tenseurs.matmul.ok",
+                    a_shape=tuple(demo.a.shape),
+                    b_shape=tuple(demo.b.shape),
+                    c_shape=tuple(demo.product.result.shape),
+                )
+            )
     return m, k, k_b, n, transpose_b
 
 
@@ -121,7 +134,8 @@ def broadcast_step() -> tuple[tuple[int, int], tuple[int, int]]:
     shape_a, shape_b = (rows_a, cols_a), (rows_b, cols_b)
     demo = ops.broadcast_demo(shape_a, shape_b)
     st.code(
-        f"a = torch.arange({rows_a * cols_a}).reshape{shape_a}\nb = torch.arange({rows_b * cols_b}).reshape{shape_b} * 10\nc = a + b",
+        f"a = torch.arange({rows_a * cols_a}).reshape{shape_a}\n"
+        f"b = torch.arange({rows_b * cols_b}).reshape{shape_b} * 10\nc = a + b",
         language="python",
     )
     if demo.outcome.error:
@@ -146,10 +160,12 @@ def shape_step(tensor: torch.Tensor) -> tuple[str, tuple[int, ...], tuple[int, .
     ndim = tensor.dim()
     left, right = st.columns(2)
     with left:
-        op = url_state.selectbox(t("tenseurs.shape.op"), ops.SHAPE_OPS, key="forme", format_func=lambda name: f".{name}()")
-        start_transposed = url_state.toggle(
-            t("tenseurs.shape.start_transposed"), key="depuis_t", disabled=ndim < 2
-        ) and ndim >= 2
+        op = url_state.selectbox(
+            t("tenseurs.shape.op"), ops.SHAPE_OPS, key="forme", format_func=lambda name: f".{name}()"
+        )
+        start_transposed = (
+            url_state.toggle(t("tenseurs.shape.start_transposed"), key="depuis_t", disabled=ndim < 2) and ndim >= 2
+        )
         make_contiguous = url_state.toggle(t("tenseurs.shape.contiguous"), key="contigu")
     target: tuple[int, ...] = (tensor.numel(),)
     dims: tuple[int, ...] = (0, 1) if ndim >= 2 else (0, 0)
@@ -190,9 +206,19 @@ def indexing_step(tensor: torch.Tensor) -> tuple[tuple[int, int | None, int], ..
         default = ops.Steps.slices[dim] if dim < len(ops.Steps.slices) else (0, side, 1)
         with columns[dim]:
             st.markdown(t("tenseurs.indexing.dim", dim=dim))
-            start = url_state.slider(t("tenseurs.indexing.start"), key=f"i{dim}_debut", min_value=0, max_value=max(side - 1, 0) or 1, value=min(default[0], max(side - 1, 0)))
-            stop = url_state.slider(t("tenseurs.indexing.stop"), key=f"i{dim}_fin", min_value=0, max_value=side, value=side)
-            step = url_state.slider(t("tenseurs.indexing.step"), key=f"i{dim}_pas", min_value=1, max_value=3, value=default[2])
+            start = url_state.slider(
+                t("tenseurs.indexing.start"),
+                key=f"i{dim}_debut",
+                min_value=0,
+                max_value=max(side - 1, 0) or 1,
+                value=min(default[0], max(side - 1, 0)),
+            )
+            stop = url_state.slider(
+                t("tenseurs.indexing.stop"), key=f"i{dim}_fin", min_value=0, max_value=side, value=side
+            )
+            step = url_state.slider(
+                t("tenseurs.indexing.step"), key=f"i{dim}_pas", min_value=1, max_value=3, value=default[2]
+            )
         slices.append((start, None if stop == side else stop, step))  # t[1:] rather than t[1:2]
     chosen = tuple(slice(*part) for part in slices)
     selected, mask = ops.selection(tensor, chosen)
@@ -214,7 +240,9 @@ def reduction_step(tensor: torch.Tensor) -> tuple[str, int | None, bool]:
     st.markdown(t("tenseurs.reduction.intro"))
     left, middle, right = st.columns(3)
     with left:
-        op = url_state.selectbox(t("tenseurs.reduction.op"), ops.REDUCTIONS, key="reduction", format_func=lambda name: f".{name}()")
+        op = url_state.selectbox(
+            t("tenseurs.reduction.op"), ops.REDUCTIONS, key="reduction", format_func=lambda name: f".{name}()"
+        )
     with middle:
         dim_names = ["None", *(str(d) for d in range(tensor.dim()))]
         dim_text = url_state.selectbox("dim", dim_names, key="dim")
@@ -245,22 +273,28 @@ def numpy_section() -> None:
     controls = st.columns(4)
     with controls[0]:
         target = url_state.selectbox(
-            t("tenseurs.numpy.target"), ops.BRIDGE_TARGETS, key="pont", format_func=lambda name: t(f"tenseurs.numpy.{name}")
+            t("tenseurs.numpy.target"),
+            ops.BRIDGE_TARGETS,
+            key="pont",
+            format_func=lambda name: t(f"tenseurs.numpy.{name}"),
         )
     row = column_slider(controls[1], t("tenseurs.numpy.row"), "pont_l", 1, 2) - 1
     col = column_slider(controls[2], t("tenseurs.numpy.col"), "pont_c", 2, 3) - 1
     with controls[3]:
-        value = url_state.number_input(t("tenseurs.numpy.value"), key="pont_v", min_value=-1000.0, max_value=1000.0, value=99.0)
+        value = url_state.number_input(
+            t("tenseurs.numpy.value"), key="pont_v", min_value=-1000.0, max_value=1000.0, value=99.0
+        )
     bridge = ops.numpy_bridge(target, row, col, value)
     written = {"numpy": "a", "from_numpy": "shared", "copy": "copy"}[target]
     st.code(
-        f"a = np.arange(6, dtype=np.float32).reshape(2, 3)\nshared = torch.from_numpy(a)   # {t('tenseurs.numpy.shares')}\n"
+        "a = np.arange(6, dtype=np.float32).reshape(2, 3)\n"
+        f"shared = torch.from_numpy(a)   # {t('tenseurs.numpy.shares')}\n"
         f"copy = torch.tensor(a)         # {t('tenseurs.numpy.copies')}\n{written}[{row}, {col}] = {value!r}",
         language="python",
     )
     pictures = st.columns(3)
     for column, (name, values) in zip(
-        pictures, (("a", torch.from_numpy(bridge.array)), ("shared", bridge.shared), ("copy", bridge.copy))
+        pictures, (("a", torch.from_numpy(bridge.array)), ("shared", bridge.shared), ("copy", bridge.copy)), strict=True
     ):
         with column:
             st.markdown(f"`{name}`")
@@ -290,7 +324,9 @@ def timing_panel() -> None:
     st.subheader(t("tenseurs.devices.timing_title"))
     st.markdown(t("tenseurs.devices.timing_intro", repeats=ops.TIMING_REPEATS))
     devices = available_devices()
-    n = url_state.select_slider("n", [str(size) for size in ops.TIMING_SIZES], key="n_mm", index=ops.TIMING_SIZES.index(256))
+    n = url_state.select_slider(
+        "n", [str(size) for size in ops.TIMING_SIZES], key="n_mm", index=ops.TIMING_SIZES.index(256)
+    )
     n = int(n)
     if st.button(t("tenseurs.devices.measure"), icon=":material/timer:"):
         # Measured on demand only: a timing on every rerun would slow the whole class.
@@ -334,7 +370,9 @@ def quiz_section(tensor: torch.Tensor, steps: ops.Steps) -> None:
     expected = impossible if demo.product.error else str(tuple(demo.product.result.shape))
     a_rows, a_cols = demo.a.shape
     b_rows, b_cols = demo.b.shape
-    choices = dict.fromkeys([str((a_rows, b_cols)), str((a_cols, b_rows)), str((a_rows, a_cols)), str((b_rows, b_cols)), impossible])
+    choices = dict.fromkeys(
+        [str((a_rows, b_cols)), str((a_cols, b_rows)), str((a_rows, a_cols)), str((b_rows, b_cols)), impossible]
+    )
     quiz(
         PAGE_ID,
         ChoiceQuestion(
@@ -342,7 +380,9 @@ def quiz_section(tensor: torch.Tensor, steps: ops.Steps) -> None:
             t("tenseurs.quiz.matmul", a_shape=(a_rows, a_cols), b_shape=(b_rows, b_cols)),
             choices=tuple(choices),
             expected=expected,
-            explanation=t("tenseurs.quiz.matmul_why", a_shape=(a_rows, a_cols), b_shape=(b_rows, b_cols), answer=expected),
+            explanation=t(
+                "tenseurs.quiz.matmul_why", a_shape=(a_rows, a_cols), b_shape=(b_rows, b_cols), answer=expected
+            ),
         ),
     )
     selected, _ = ops.selection(tensor, steps.slice_objects())

@@ -42,8 +42,20 @@ def lesson_script(spec: CreateSpec, steps: Steps, lang: str) -> str:
     grad_line = "t.requires_grad_(True)\n" if spec.requires_grad else ""
     slices = slice_text(steps.slice_objects())
     reduce_arguments = "" if steps.dim is None else f"dim={steps.dim}, keepdim={steps.keepdim}"
-    source = "t" + (".transpose(0, 1)" if steps.start_transposed else "") + (".contiguous()" if steps.make_contiguous else "")
-    shape_argument = {"reshape": steps.target, "view": steps.target, "transpose": steps.dims[:2], "permute": steps.dims}[steps.shape_op]
+    values = (
+        ".values" if steps.reduction == "max" and steps.dim is not None else ""
+    )  # max(dim=) returns (values, indices)
+    source = (
+        "t"
+        + (".transpose(0, 1)" if steps.start_transposed else "")
+        + (".contiguous()" if steps.make_contiguous else "")
+    )
+    shape_argument = {
+        "reshape": steps.target,
+        "view": steps.target,
+        "transpose": steps.dims[:2],
+        "permute": steps.dims,
+    }[steps.shape_op]
     a_shape, b_shape = steps.shape_a, steps.shape_b
     return f'''"""{translate("tenseurs.twin.docstring", lang)}"""
 import numpy as np
@@ -78,7 +90,8 @@ attempt("t {steps.op} {steps.operand!r}", lambda: t {steps.op} {steps.operand!r}
 
 {comment("matmul")}
 a = torch.arange({steps.m * steps.k}, dtype=torch.float32).reshape({steps.m}, {steps.k})
-b = torch.arange({steps.k_b * steps.n}, dtype=torch.float32).reshape({steps.k_b}, {steps.n}){".T" if steps.transpose_b else ""}
+b = torch.arange({steps.k_b * steps.n}, dtype=torch.float32)
+b = b.reshape({steps.k_b}, {steps.n}){".T" if steps.transpose_b else ""}
 attempt("a @ b", lambda: a @ b)
 
 {comment("broadcast")}
@@ -95,7 +108,7 @@ attempt("s.{steps.shape_op}{shape_argument}", lambda: s.{steps.shape_op}{shape_a
 attempt("{slices}", lambda: {slices}.detach())
 
 {comment("reduction")}
-attempt("t.{steps.reduction}({reduce_arguments})", lambda: t.detach().{steps.reduction}({reduce_arguments}){".values" if steps.reduction == "max" and steps.dim is not None else ""})
+attempt("t.{steps.reduction}({reduce_arguments})", lambda: t.detach().{steps.reduction}({reduce_arguments}){values})
 
 {comment("numpy")}
 array = np.arange(6, dtype=np.float32).reshape(2, 3)

@@ -34,6 +34,9 @@ def open_app():
 
 def texts(app: AppTest) -> str:
     """Every piece of Markdown, title and caption on the page, in one string."""
-    parts = [element.value for kind in ("title", "header", "subheader", "markdown", "caption")
-             for element in getattr(app, kind)]
+    parts = [
+        element.value
+        for kind in ("title", "header", "subheader", "markdown", "caption")
+        for element in getattr(app, kind)
+    ]
     return "\n".join(parts)

@@ -76,7 +76,9 @@ def test_the_learner_accumulates_gradients_then_zeroes_them(autograd_page):
         ("toto(x)", "not_allowed"),
     ],
 )
-def test_a_bad_expression_is_explained_and_the_last_valid_function_stays(autograd_page, typed, reason, tmp_path, monkeypatch):
+def test_a_bad_expression_is_explained_and_the_last_valid_function_stays(
+    autograd_page, typed, reason, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     app = autograd_page(ax="-1.0")
     app.selectbox(key="fonction").set_value("saisie").run()
@@ -85,7 +87,9 @@ def test_a_bad_expression_is_explained_and_the_last_valid_function_stays(autogra
     app.text_input(key="expr").set_value(typed).run()
     assert not app.exception
     message = translate(f"autograd.error.{reason}", "fr", max=0, name="toto", allowed="x", element="x", x=-1.0)
-    assert any(error.value.split("`")[0][:12] == message.split("`")[0][:12] for error in app.error), [e.value for e in app.error]
+    assert any(error.value.split("`")[0][:12] == message.split("`")[0][:12] for error in app.error), [
+        e.value for e in app.error
+    ]
     assert metrics(app)["x.grad"] == "3"  # x**3 at -1, still on screen
     assert any("x**3" in caption.value for caption in app.caption)
     assert not (tmp_path / "PWNED").exists()

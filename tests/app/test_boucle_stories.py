@@ -2,7 +2,6 @@
 
 import pytest
 
-from lessons.boucle_entrainement import core
 from tests.twin_check import run_twin
 
 PAGE = "lessons/boucle_entrainement/page.py"
@@ -64,7 +63,9 @@ def test_the_quiz_counts_optimizer_steps(training_page):
 
 
 def test_the_code_twin_reaches_the_pages_final_loss(training_page):
-    app = training_page(donnees="sine", modele="mlp", couches="1", largeur="16", epoques="15", bug_huge_lr="true", lr_b="0.003")
+    app = training_page(
+        donnees="sine", modele="mlp", couches="1", largeur="16", epoques="15", bug_huge_lr="true", lr_b="0.003"
+    )
     click(app, "Entraîner")
     shown = metrics(app)
     [script] = [block.value for block in app.code if block.value.startswith('"""')]

@@ -55,7 +55,9 @@ def test_the_landscape_marks_the_optimum_of_the_chosen_loss(loss_page):
 def test_more_classes_and_a_new_true_class(loss_page):
     app = loss_page(classes="4", vraie="3")
     assert not app.exception
-    assert metrics(app)["nn.CrossEntropyLoss"] == pytest.approx(core.classification((2.0, 0.5, -1.0, 0.0), 3).cross_entropy, abs=1e-4)
+    assert metrics(app)["nn.CrossEntropyLoss"] == pytest.approx(
+        core.classification((2.0, 0.5, -1.0, 0.0), 3).cross_entropy, abs=1e-4
+    )
 
 
 def test_the_outlier_quiz_is_graded_by_computing(loss_page):
@@ -67,7 +69,17 @@ def test_the_outlier_quiz_is_graded_by_computing(loss_page):
 
 
 def test_the_code_twin_reproduces_the_page_losses(loss_page):
-    app = loss_page(bruit="0.8", aberrants="2", ecart="6.0", graine="5", w="1.5", b="0.5", delta="0.7", perso="weighted_mse", z1="3.0")
+    app = loss_page(
+        bruit="0.8",
+        aberrants="2",
+        ecart="6.0",
+        graine="5",
+        w="1.5",
+        b="0.5",
+        delta="0.7",
+        perso="weighted_mse",
+        z1="3.0",
+    )
     shown = metrics(app)
     [script] = [block.value for block in app.code if block.value.startswith('"""')]
     data = core.make_dataset(0.8, 2, 6.0, 5)

@@ -27,14 +27,28 @@ def test_raising_the_learning_rate_makes_the_divergence_notice_appear(optimizer_
 
 
 def test_a_shared_url_restores_surface_optimizers_and_start(optimizer_page):
-    app = optimizer_page(surface="himmelblau", x0="-1.0", y0="1.5", opt="adam", lr="0.1", opt2="rmsprop", lr2="0.03", pas="200", lang="en")
+    app = optimizer_page(
+        surface="himmelblau",
+        x0="-1.0",
+        y0="1.5",
+        opt="adam",
+        lr="0.1",
+        opt2="rmsprop",
+        lr2="0.03",
+        pas="200",
+        lang="en",
+    )
     assert app.selectbox(key="surface").value == "himmelblau"
     assert (app.number_input(key="x0").value, app.number_input(key="y0").value) == (-1.0, 1.5)
     assert app.selectbox(key="opt").value == "adam" and app.select_slider(key="lr").value == "0.1"
     assert app.selectbox(key="opt2").value == "rmsprop"
     table = app.table[0].value
     expected = core.trajectories(
-        "himmelblau", 10.0, (core.OptimizerSpec("adam", lr=0.1), core.OptimizerSpec("rmsprop", lr=0.03)), (-1.0, 1.5), 200
+        "himmelblau",
+        10.0,
+        (core.OptimizerSpec("adam", lr=0.1), core.OptimizerSpec("rmsprop", lr=0.03)),
+        (-1.0, 1.5),
+        200,
     )
     assert list(table["Optimizer"]) == ["adam (lr=0.1)", "rmsprop (lr=0.03)"]
     assert table["End point"][0] == f"({expected[0].points[-1][0]:.4f}, {expected[0].points[-1][1]:.4f})"
@@ -57,7 +71,7 @@ def test_bad_url_values_give_notices(optimizer_page):
 
 def test_inside_the_optimizer_shows_adams_state(optimizer_page):
     app = optimizer_page(surface="bowl", opt="adam", opt2="aucun", pas_vu="3")
-    rows = dict(zip(app.table[-1].value.iloc[:, 0], app.table[-1].value.iloc[:, 1]))
+    rows = dict(zip(app.table[-1].value.iloc[:, 0], app.table[-1].value.iloc[:, 1], strict=True))
     assert "`opt.state[p]['exp_avg']`" in rows and "`opt.state[p]['exp_avg_sq']`" in rows
     assert rows["`opt.state[p]['step']`"] == "3"
     assert any("beta" in block.value for block in app.latex)
@@ -86,7 +100,7 @@ def test_the_code_twin_prints_the_same_trajectories(optimizer_page):
     )
     script = optimizer_script("rosenbrock", 10.0, specs, (-1.5, 2.5), 120, "fr")
     printed = run_twin(script)
-    for spec, result in zip(specs, core.trajectories("rosenbrock", 10.0, specs, (-1.5, 2.5), 120)):
+    for spec, result in zip(specs, core.trajectories("rosenbrock", 10.0, specs, (-1.5, 2.5), 120), strict=True):
         for step in (1, len(result.points) - 1):
             assert printed[f"{spec.label} step {step}"] == str(list(result.points[step]))
         if result.diverged:
@@ -94,6 +108,8 @@ def test_the_code_twin_prints_the_same_trajectories(optimizer_page):
     app = optimizer_page(surface="regression", opt2="adam", lr2="0.2", pas="60")
     [page_script] = [block.value for block in app.code if block.value.startswith('"""')]
     printed = run_twin(page_script)
-    expected = core.trajectories("regression", 10.0, (core.OptimizerSpec("sgd", lr=0.1), core.OptimizerSpec("adam", lr=0.2)), (-0.5, 4.0), 60)
+    expected = core.trajectories(
+        "regression", 10.0, (core.OptimizerSpec("sgd", lr=0.1), core.OptimizerSpec("adam", lr=0.2)), (-0.5, 4.0), 60
+    )
     assert printed["sgd (lr=0.1) step 60"] == str(list(expected[0].points[60]))
     assert printed["adam (lr=0.2) step 60"] == str(list(expected[1].points[60]))

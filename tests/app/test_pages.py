@@ -14,7 +14,9 @@ def test_every_page_renders_in_every_language(open_app, lesson, lang):
     app = open_app(page=lesson.script, lang=lang)
     assert not app.exception
     assert not app.warning, [w.value for w in app.warning]
-    assert app.title[0].value == translate("home.title" if lesson.page_id == "accueil" else f"{lesson.page_id}.title", lang)
+    assert app.title[0].value == translate(
+        "home.title" if lesson.page_id == "accueil" else f"{lesson.page_id}.title", lang
+    )
     assert translate("app.chapter", lang) in texts(app)
 
 
@@ -83,7 +85,9 @@ def test_projector_mode_survives_reruns_and_page_changes(open_app):
     app.toggle(key="projecteur").set_value(False).run()
     assert "projecteur" not in app.query_params
     assert not [element for element in app.get("html") if "stVegaLiteChart" in element.proto.body]
-    assert [element for element in app.get("html") if "stCaptionContainer" in element.proto.body]  # the base style stays
+    assert [
+        element for element in app.get("html") if "stCaptionContainer" in element.proto.body
+    ]  # the base style stays
 
 
 def test_the_share_popover_holds_the_deep_link_of_the_view(open_app):

@@ -46,7 +46,9 @@ def send_raw(widget, field: str, value) -> None:
         getattr(state, field).data.extend(value)
     else:
         setattr(state, field, value)
-    widget.__class__ = type(f"Raw{type(widget).__name__}", (type(widget),), {"_widget_state": property(lambda self: state)})
+    widget.__class__ = type(
+        f"Raw{type(widget).__name__}", (type(widget),), {"_widget_state": property(lambda self: state)}
+    )
 
 
 def assert_healthy(app: AppTest, caplog) -> None:
@@ -70,7 +72,11 @@ def test_the_loss_page_survives_a_custom_loss_that_is_no_option(wrong, caplog):
 @pytest.mark.parametrize("wrong", WRONG_LABELS, ids=str)
 @pytest.mark.parametrize(
     ("script", "kind", "key", "default"),
-    [(OPTIMIZER_PAGE, "selectbox", "surface", "regression"), (HOME_PAGE, "radio", "lang", "fr"), (OPTIMIZER_PAGE, "radio", "vitesse", "1")],
+    [
+        (OPTIMIZER_PAGE, "selectbox", "surface", "regression"),
+        (HOME_PAGE, "radio", "lang", "fr"),
+        (OPTIMIZER_PAGE, "radio", "vitesse", "1"),
+    ],
     ids=("selectbox", "radio", "radio-in-fragment"),
 )
 def test_choice_widgets_survive_any_label(script, kind, key, default, wrong, caplog):
@@ -94,8 +100,14 @@ def test_a_choice_keeps_the_last_valid_option_when_a_wrong_label_comes(caplog):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("double_array_value", [99]), ("double_array_value", [-1]), ("double_array_value", [math.nan]),
-     ("string_value", "abc"), ("string_array_value", ["not a rate"]), ("string_array_value", [])],
+    [
+        ("double_array_value", [99]),
+        ("double_array_value", [-1]),
+        ("double_array_value", [math.nan]),
+        ("string_value", "abc"),
+        ("string_array_value", ["not a rate"]),
+        ("string_array_value", []),
+    ],
     ids=("[99]", "[-1]", "[NaN]", "text", "unknown-label", "empty"),
 )
 def test_the_learning_rate_select_slider_survives_values_of_the_wrong_type(field, value, caplog):

@@ -62,7 +62,9 @@ def test_only_the_current_slide_is_shown_the_others_are_hidden(open_app):
     app = open_app(page="lessons/tenseurs/page.py", presentation="1", diapo="3")
     assert slide_keys(app, SHOWN_PREFIX) == [f"{SHOWN_PREFIX}tenseurs_manipuler"]
     assert len(slide_keys(app, HIDDEN_PREFIX)) == 6
-    assert any(f"st-key-{HIDDEN_PREFIX}" in element.proto.body for element in app.get("html"))  # the stylesheet hides them
+    assert any(
+        f"st-key-{HIDDEN_PREFIX}" in element.proto.body for element in app.get("html")
+    )  # the stylesheet hides them
 
 
 @pytest.mark.parametrize("raw", ["0", "99", "deux", "2.5"])

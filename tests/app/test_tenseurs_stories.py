@@ -22,7 +22,7 @@ def tensors_page(open_app):
 def facts(app) -> dict[str, str]:
     """The attributes table under the tensor: {"t.shape": "(2, 3)", ...}."""
     table = app.table[0].value
-    return {code.strip("`"): value for code, value in zip(table.iloc[:, 0], table.iloc[:, 1])}
+    return {code.strip("`"): value for code, value in zip(table.iloc[:, 0], table.iloc[:, 1], strict=True)}
 
 
 def errors(app) -> list[str]:
@@ -61,7 +61,9 @@ def test_create_reshape_matmul_error_and_fix(tensors_page):
         ("", "tenseurs.error.syntax"),
     ],
 )
-def test_a_bad_typed_list_is_explained_and_the_previous_tensor_stays(tensors_page, typed, message_key, tmp_path, monkeypatch):
+def test_a_bad_typed_list_is_explained_and_the_previous_tensor_stays(
+    tensors_page, typed, message_key, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     app = tensors_page()
     app.text_area(key="valeurs").set_value("[[1, 2], [3, 4], [5, 6]]").run()
@@ -92,7 +94,10 @@ def test_a_shared_url_reproduces_a_random_tensor(tensors_page):
 @pytest.mark.parametrize(
     ("query", "refused"),
     [
-        ({"ctor": "eval", "mm_t": "peut-être", "cible": "(1, 2, 3, 4)", "scalar": "inf"}, ["ctor", "mm_t", "cible", "scalar"]),
+        (
+            {"ctor": "eval", "mm_t": "peut-être", "cible": "(1, 2, 3, 4)", "scalar": "inf"},
+            ["ctor", "mm_t", "cible", "scalar"],
+        ),
         # seed is only drawn for rand and randn, so a bad one is never read here
         ({"ctor": "zeros", "d0": "99", "dims": "banana", "seed": "-1", "op": "**"}, ["d0", "dims", "op"]),
     ],

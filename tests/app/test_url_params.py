@@ -89,7 +89,9 @@ def learning_rate_page():
         url_state.show_notices()
 
 
-@pytest.mark.parametrize(("raw", "value", "notices"), [("0.5", 0.5, 0), ("banana", 0.1, 1), ("50", 0.1, 1), ("-1", 0.1, 1)])
+@pytest.mark.parametrize(
+    ("raw", "value", "notices"), [("0.5", 0.5, 0), ("banana", 0.1, 1), ("50", 0.1, 1), ("-1", 0.1, 1)]
+)
 def test_lr_from_the_url(raw, value, notices):
     app = AppTest.from_function(learning_rate_page)
     app.query_params["lr"] = raw
@@ -124,7 +126,9 @@ OVERFLOWING = ("inf", "-inf", "Infinity", "1e999", "9" * 400)
     ],
     ids=lambda value: str(value)[:30],
 )
-def test_numbers_no_widget_can_hold_are_taken_out_of_the_url_before_streamlit_reads_them(open_app, page, query, parameter):
+def test_numbers_no_widget_can_hold_are_taken_out_of_the_url_before_streamlit_reads_them(
+    open_app, page, query, parameter
+):
     app = open_app(page=page, **query)
     assert_no_crash(app)
     assert any(f"`{parameter}`" in warning.value for warning in app.warning)

@@ -4,6 +4,7 @@ Debian's Chromium (/usr/bin/chromium) is used when present, else Playwright's ow
 browser. With neither, these tests skip outside CI and fail in CI.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -107,10 +108,24 @@ def app_url(tmp_path_factory):
     SERVER_LOGS[:] = [log_path]
     log = log_path.open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     SERVER_PIDS[:] = [server.pid]
     url = f"http://127.0.0.1:{port}"
@@ -162,9 +177,9 @@ def screenshot(page, name: str) -> None:
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": viewport["width"], "height": min(max(height, viewport["height"]), 8000)})
     wait_until_idle(page)
-    try:  # widgets Streamlit loads lazily show grey skeletons first: shoot the page drawn
+    # Widgets Streamlit loads lazily show grey skeletons first: shoot the page drawn. A
+    # screenshot is for the eye; the tests' assertions are elsewhere, so a timeout is not fatal.
+    with contextlib.suppress(PlaywrightTimeoutError):
         page.wait_for_function("!document.querySelector('[data-testid^=stSkeleton]')", timeout=10_000)
-    except PlaywrightTimeoutError:
-        pass  # a screenshot is for the eye; the tests' assertions are elsewhere
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
     page.set_viewport_size(viewport)

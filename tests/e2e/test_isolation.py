@@ -6,7 +6,7 @@ import time
 
 from playwright.sync_api import expect
 
-from .conftest import IDLE, server_cpu_seconds, wait_until_idle
+from .conftest import server_cpu_seconds, wait_until_idle
 from .test_browser import no_exception_on
 
 
@@ -22,7 +22,9 @@ def test_two_sessions_never_see_each_others_settings_language_or_model(browser, 
         expect(bob.get_by_text("Entraînement terminé")).to_be_visible(timeout=120_000)
         wait_until_idle(bob)
 
-        alice.get_by_test_id("stSidebar").get_by_text("Projector mode").click()  # a rerun of her session, after Bob trained
+        alice.get_by_test_id("stSidebar").get_by_text(
+            "Projector mode"
+        ).click()  # a rerun of her session, after Bob trained
         expect(alice.locator("[data-testid=stMain]")).to_have_css("font-size", re.compile(r"2[0-9]\.?[0-9]*px"))
         wait_until_idle(alice)
         expect(alice.locator("h1").first).to_have_text(re.compile("Training loop"))
@@ -33,7 +35,9 @@ def test_two_sessions_never_see_each_others_settings_language_or_model(browser, 
         bob.get_by_test_id("stSidebar").get_by_text("Mode présentation").click()  # a rerun of his session
         expect(bob.locator(".st-key-diapo_navigation")).to_be_visible()
         expect(bob.get_by_text("Mode projecteur")).to_be_visible()
-        assert bob.locator("[data-testid=stMain]").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") < 20  # not Alice's projector
+        assert (
+            bob.locator("[data-testid=stMain]").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") < 20
+        )  # not Alice's projector
         bob.get_by_test_id("stSidebar").get_by_text("Mode présentation").click()
         wait_until_idle(bob)
         expect(bob.locator("h1").first).to_have_text(re.compile("Boucle d'entraînement"))

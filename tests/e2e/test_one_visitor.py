@@ -98,10 +98,15 @@ def test_a_nested_sigmoid_link_does_not_stall_the_class(browser, app_url, levels
         log_before = len(server_log_text())
 
         hostile = urlencode({"fonction": "saisie", "expr": nested_sigmoid(levels)})
-        student_seconds, attacker_seconds = open_at_once(app_url, student, home_title, attacker, hostile, attacker.get_by_text(message))
+        student_seconds, attacker_seconds = open_at_once(
+            app_url, student, home_title, attacker, hostile, attacker.get_by_text(message)
+        )
         idle_seconds = idle_within(10)
-        print(f"nested sigmoid x{levels}: the student's page {student_seconds:.2f} s (beside an ordinary page: "
-              f"{ordinary_seconds:.2f} s), the message {attacker_seconds:.2f} s, the server idle again {idle_seconds:.2f} s after")
+        print(
+            f"nested sigmoid x{levels}: the student's page {student_seconds:.2f} s (beside an ordinary page: "
+            f"{ordinary_seconds:.2f} s), the message {attacker_seconds:.2f} s, "
+            f"the server idle again {idle_seconds:.2f} s after"
+        )
 
         # The 2 s targets, unless this machine is slower than that with no attack at all.
         assert student_seconds < max(2.0, ordinary_seconds + 0.75), f"the student's page took {student_seconds:.2f} s"
@@ -117,11 +122,13 @@ def test_a_nested_sigmoid_link_does_not_stall_the_class(browser, app_url, levels
 
 def widget_keys_on(page) -> set[str]:
     """The keys of the keyed elements on screen (Streamlit gives each a class st-key-<key>)."""
-    return set(page.evaluate(
-        "[...document.querySelectorAll('[class*=st-key-]')]"
-        ".flatMap((element) => [...element.classList].filter((name) => name.startsWith('st-key-')))"
-        ".map((name) => name.slice('st-key-'.length))"
-    ))
+    return set(
+        page.evaluate(
+            "[...document.querySelectorAll('[class*=st-key-]')]"
+            ".flatMap((element) => [...element.classList].filter((name) => name.startsWith('st-key-')))"
+            ".map((name) => name.slice('st-key-'.length))"
+        )
+    )
 
 
 @pytest.mark.parametrize("lesson", ALL_LESSONS, ids=lambda lesson: lesson.page_id)
@@ -138,5 +145,7 @@ def test_hostile_values_in_every_url_parameter_of_a_live_page(page, app_url, les
         wait_until_idle(page)
         expect(page.locator("h1").first, context).to_be_visible()
         assert_no_crash(page, context)
-        expect(page.get_by_test_id("stAlertContentWarning").first, context).to_be_visible()  # the refusals are explained
+        expect(
+            page.get_by_test_id("stAlertContentWarning").first, context
+        ).to_be_visible()  # the refusals are explained
         assert_server_caught_nothing(log_before, context)

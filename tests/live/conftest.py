@@ -83,7 +83,8 @@ class LiveServer(Server):
 def project_frames(traceback_text: str) -> list[str]:
     """The frames of a traceback that are the project's own code."""
     return [
-        line.strip() for line in traceback_text.splitlines()
+        line.strip()
+        for line in traceback_text.splitlines()
         if line.strip().startswith(f'File "{ROOT}') and "/.venv/" not in line
     ]
 
@@ -102,7 +103,7 @@ def crash_lines(log: str) -> list[str]:
             end += 1
         frames = project_frames("\n".join(lines[start:end]))
         last = lines[end].strip() if end < len(lines) else "?"
-        found.append(f"Traceback: {last[:160]}" + (f" ({frames[-1][len('File '):]})" if frames else ""))
+        found.append(f"Traceback: {last[:160]}" + (f" ({frames[-1][len('File ') :]})" if frames else ""))
     return found
 
 

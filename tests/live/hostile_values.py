@@ -38,12 +38,27 @@ def widget_kind(widget: Drawn) -> str:
 def malformed_selections(name: str) -> list[str]:
     """JSON a chart selection may carry instead of the browser's {"selection": {name: [points]}}."""
     points = [
-        [{"x": "abc", "y": 1}], [{}], None, [{"x": NAN, "y": NAN}], [{"x": INF, "y": -INF}],
-        [{"x": 1e9, "y": -1e9}], [{"x": 10**400, "y": 0}], [{"x": HUGE, "y": 2}], {"x": 1, "y": 1},
-        [[1, 2]], [None], "abc", 5, [{"x": True, "y": False}], [{"x": [1], "y": {"a": 1}}],
+        [{"x": "abc", "y": 1}],
+        [{}],
+        None,
+        [{"x": NAN, "y": NAN}],
+        [{"x": INF, "y": -INF}],
+        [{"x": 1e9, "y": -1e9}],
+        [{"x": 10**400, "y": 0}],
+        [{"x": HUGE, "y": 2}],
+        {"x": 1, "y": 1},
+        [[1, 2]],
+        [None],
+        "abc",
+        5,
+        [{"x": True, "y": False}],
+        [{"x": [1], "y": {"a": 1}}],
     ]
     return [json.dumps({"selection": {name: value}}) for value in points] + [
-        json.dumps({name: [{"x": "abc", "y": 1}]}), "[{}]", '"abc"', json.dumps({"selection": {}}),
+        json.dumps({name: [{"x": "abc", "y": 1}]}),
+        "[{}]",
+        '"abc"',
+        json.dumps({"selection": {}}),
     ]
 
 
@@ -51,13 +66,24 @@ def malformed_selections(name: str) -> list[str]:
 # wire value is its label (a string), a select slider's a list of labels, a slider's a
 # list of numbers.
 HOSTILE: dict[str, list[tuple[str, object]]] = {
-    "selectbox": [("string_value", "not an option"), ("int_value", 99), ("int_value", -1), ("double_value", NAN),
-                  ("bool_value", True)],
-    "select_slider": [("string_array_value", ["not an option"]), ("string_array_value", []),
-                      ("double_array_value", [99]), ("double_array_value", [-1]), ("string_value", "abc")],
+    "selectbox": [
+        ("string_value", "not an option"),
+        ("int_value", 99),
+        ("int_value", -1),
+        ("double_value", NAN),
+        ("bool_value", True),
+    ],
+    "select_slider": [
+        ("string_array_value", ["not an option"]),
+        ("string_array_value", []),
+        ("double_array_value", [99]),
+        ("double_array_value", [-1]),
+        ("string_value", "abc"),
+    ],
     "slider": [("double_array_value", [value]) for value in (NAN, INF, -INF, -HUGE)]
     + [("double_array_value", []), ("string_value", "abc")],
-    "number_input": [("double_value", value) for value in (NAN, INF, -INF, HUGE)] + [("int_value", FAR), ("bool_value", True)],
+    "number_input": [("double_value", value) for value in (NAN, INF, -INF, HUGE)]
+    + [("int_value", FAR), ("bool_value", True)],
     "int_input": [("int_value", FAR), ("int_value", -FAR), ("double_value", 0.5)],
     "text": [("string_value", "\x00"), ("string_value", "[" * 2_000), ("string_array_value", ["abc"])],
     "checkbox": [("bool_value", True), ("string_value", "abc"), ("double_value", NAN)],
@@ -93,7 +119,9 @@ def _label(field: str, value) -> str:
     return f"{field}={shown[:40]}{'…' if len(shown) > 40 else ''}"
 
 
-def hostile_states(widget: Drawn, table: dict[str, list[tuple[str, object]]] = HOSTILE) -> list[tuple[str, str, WidgetState]]:
+def hostile_states(
+    widget: Drawn, table: dict[str, list[tuple[str, object]]] = HOSTILE
+) -> list[tuple[str, str, WidgetState]]:
     """(kind, label, state) for every value of `table` the widget is sent."""
     kind = widget_kind(widget)
     pairs = list(table.get(kind, []))

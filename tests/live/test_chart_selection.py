@@ -5,7 +5,6 @@ edge; anything else (text, NaN, an empty point, null) leaves the start where it 
 with no error of any kind.
 """
 
-import asyncio
 import json
 import math
 
@@ -43,13 +42,15 @@ def shown_start(result: Rerun) -> tuple[float, float]:
     return values["x0"], values["y0"]
 
 
-async def click(server: LiveServer, client: ProtocolClient, chart: Drawn, depart) -> tuple[tuple[float, float] | None, list[str]]:
+async def click(
+    server: LiveServer, client: ProtocolClient, chart: Drawn, depart
+) -> tuple[tuple[float, float] | None, list[str]]:
     """The start the page shows after the selection `depart`, and what went wrong."""
     mark = server.log_size()
     message = state(chart.widget_id, "string_value", json.dumps({"selection": {"depart": depart}}))
     try:
         result = await client.rerun([message], chart.fragment_id, timeout=20)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return None, ["the rerun did not finish"]
     found = problems(result, server.log_text(mark))
     return (None, found) if found else (shown_start(result), [])
@@ -64,8 +65,16 @@ async def every_case(server: LiveServer) -> list[str]:
         for case, (depart, expected) in CASES.items():
             clicked, clicked_problems = await click(server, client, chart, [{"x": CLICKED[0], "y": CLICKED[1]}])
             after, after_problems = await click(server, client, chart, depart)
-            if clicked != pytest.approx(CLICKED) or after != pytest.approx(expected) or clicked_problems or after_problems:
-                failures.append(f"{case}: start {clicked} after the click, {after} after the case (expected {expected}) {after_problems}")
+            if (
+                clicked != pytest.approx(CLICKED)
+                or after != pytest.approx(expected)
+                or clicked_problems
+                or after_problems
+            ):
+                failures.append(
+                    f"{case}: start {clicked} after the click, {after} after the case "
+                    f"(expected {expected}) {after_problems}"
+                )
     return failures
 
 

@@ -78,10 +78,12 @@ async def alone_then_beside_a_flood(url: str) -> tuple[list[float], list[float],
 def test_a_flood_of_reruns_is_paced_and_the_student_beside_it_is_not(quiet_server):
     alone, beside, started = run_async(alone_then_beside_a_flood(quiet_server.url))
     allowed = pace.BURST + pace.RATE_PER_SECOND * FLOOD_SECONDS + 2  # the first load, a rounding
-    print(f"flood: {FLOOD_SECONDS * FLOOD_REQUESTS_PER_SECOND:.0f} requests in {FLOOD_SECONDS:.0f} s, "
-          f"{len(started)} script runs begun (allowed {allowed:.0f}); student rerun median "
-          f"{statistics.median(alone) * 1000:.0f} ms alone, {statistics.median(beside) * 1000:.0f} ms beside it, "
-          f"slowest {max(beside) * 1000:.0f} ms")
+    print(
+        f"flood: {FLOOD_SECONDS * FLOOD_REQUESTS_PER_SECOND:.0f} requests in {FLOOD_SECONDS:.0f} s, "
+        f"{len(started)} script runs begun (allowed {allowed:.0f}); student rerun median "
+        f"{statistics.median(alone) * 1000:.0f} ms alone, {statistics.median(beside) * 1000:.0f} ms beside it, "
+        f"slowest {max(beside) * 1000:.0f} ms"
+    )
     assert len(started) <= allowed
     assert statistics.median(beside) < 2 * statistics.median(alone) + 0.1
     assert max(beside) < 1.0

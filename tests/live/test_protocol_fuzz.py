@@ -15,7 +15,6 @@ The values Streamlit's own deserializers refuse before the app runs are not sent
 tests/live/test_streamlit_rejects.py checks that they hurt only the session sending them.
 """
 
-import asyncio
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -63,7 +62,9 @@ class PageFuzz:
         return bool(widget_kind(widget)) and (self.path == HOME.url_path or not widget.in_sidebar)
 
     def new_widgets(self) -> list[Drawn]:
-        fresh = [widget for identity, widget in self.on_screen.items() if identity not in self.fuzzed and self.owned(widget)]
+        fresh = [
+            widget for identity, widget in self.on_screen.items() if identity not in self.fuzzed and self.owned(widget)
+        ]
         self.fuzzed.update(widget_identity(widget) for widget in fresh)
         return fresh
 
@@ -71,10 +72,12 @@ class PageFuzz:
         mark = self.server.log_size()
         try:
             result = await self.client.rerun(states, fragment_id, timeout=RERUN_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             result = Rerun()
         self.messages += 1
-        self.crashes += [f"/{self.path} {context}: {problem}" for problem in problems(result, self.server.log_text(mark))]
+        self.crashes += [
+            f"/{self.path} {context}: {problem}" for problem in problems(result, self.server.log_text(mark))
+        ]
         if not fragment_id:  # a whole page: what is not drawn any more is gone
             self.on_screen = {}
         self.on_screen.update({widget_identity(widget): widget for widget in result.widgets})

@@ -10,7 +10,6 @@ new session gets a clean page). The outcome of each value is printed at the end;
 a Streamlit release accepts one, move it to `HOSTILE` so the fuzz sends it.
 """
 
-
 from bench.protocol import Drawn, Rerun, connected
 from lessons.catalog import ALL_LESSONS
 
@@ -29,7 +28,9 @@ async def first_widget_of_each_kind(server: LiveServer) -> tuple[dict[str, str],
         return client.page_hashes, found
 
 
-async def send_once(server: LiveServer, page_hashes: dict[str, str], path: str, widget: Drawn, message) -> tuple[Rerun, str, Rerun, str]:
+async def send_once(
+    server: LiveServer, page_hashes: dict[str, str], path: str, widget: Drawn, message
+) -> tuple[Rerun, str, Rerun, str]:
     """A new session sends `message`; then another new session opens the same page."""
     results = []
     for states in ([message], []):
@@ -51,11 +52,17 @@ async def reject_all(server: LiveServer) -> list[str]:
         path, widget = found[kind]
         for _, label, message in hostile_states(widget, STREAMLIT_REJECTS):
             sent, sent_log, fresh, fresh_log = await send_once(server, page_hashes, path, widget, message)
-            UPSTREAM_OUTCOMES.append(f"/{path} {kind} {label}: " + ("refused by Streamlit" if sent.exceptions else "accepted"))
-            app_involved = [line for line in sent_log.splitlines() if "unexpected error" in line] + project_frames(sent_log)
+            UPSTREAM_OUTCOMES.append(
+                f"/{path} {kind} {label}: " + ("refused by Streamlit" if sent.exceptions else "accepted")
+            )
+            app_involved = [line for line in sent_log.splitlines() if "unexpected error" in line] + project_frames(
+                sent_log
+            )
             if app_involved or any("friendly" in problem for problem in problems(sent, "")):
                 failures.append(f"/{path} {kind} {label}: the app's code took part: {app_involved[:2]}")
-            failures += [f"/{path} a new session after {kind} {label}: {problem}" for problem in problems(fresh, fresh_log)]
+            failures += [
+                f"/{path} a new session after {kind} {label}: {problem}" for problem in problems(fresh, fresh_log)
+            ]
     return failures
 
 

@@ -8,7 +8,13 @@ import pandas as pd
 import pytest
 
 from lessons.autograd import core
-from lessons.autograd.charts import contour_chart, contour_chart_data, function_chart, function_chart_data, function_y_domain
+from lessons.autograd.charts import (
+    contour_chart,
+    contour_chart_data,
+    function_chart,
+    function_chart_data,
+    function_y_domain,
+)
 from lessons.autograd.core import Gradient2D
 
 FRAME = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0], "z": [0.0, 1.0]})

@@ -122,7 +122,9 @@ def test_no_grad_and_detach_cut_the_graph():
 
 
 def test_a_second_backward_needs_retain_graph():
-    assert core.second_backward_error("sin(x)*x**2", 1.0, retain_graph=False).startswith("Trying to backward through the graph a second time")
+    assert core.second_backward_error("sin(x)*x**2", 1.0, retain_graph=False).startswith(
+        "Trying to backward through the graph a second time"
+    )
     assert core.second_backward_error("sin(x)*x**2", 1.0, retain_graph=True) is None
 
 

@@ -7,7 +7,11 @@ from torch import nn
 from lessons.boucle_entrainement import core
 from lessons.optimiseur.core import OptimizerSpec
 
-DEFAULTS = {"line": core.ModelSpec("linear"), "sine": core.ModelSpec("mlp", 2, 32), "moons": core.ModelSpec("mlp", 2, 32)}
+DEFAULTS = {
+    "line": core.ModelSpec("linear"),
+    "sine": core.ModelSpec("mlp", 2, 32),
+    "moons": core.ModelSpec("mlp", 2, 32),
+}
 
 
 def spec(**changes) -> core.TrainSpec:
@@ -74,7 +78,8 @@ def test_each_bug_has_its_documented_effect():
     data = core.make_data("line", 200, 0.2, 0)
     correct = core.train(data, core.ModelSpec("linear"), spec(optimizer=OptimizerSpec("sgd", lr=0.05)))
 
-    def with_bug(bug, model=core.ModelSpec("linear"), **changes):
+    def with_bug(bug, model=None, **changes):
+        model = model or core.ModelSpec("linear")
         return core.train(data, model, spec(optimizer=OptimizerSpec("sgd", lr=0.05), bugs=frozenset({bug}), **changes))
 
     # zero_grad after backward: SGD gets zero gradients, the weights never move.
@@ -91,7 +96,11 @@ def test_each_bug_has_its_documented_effect():
     # sorted data without shuffling learns worse than the shuffled loop, same seed.
     moons = core.make_data("moons", 200, 0.1, 0)
     shuffled = core.train(moons, DEFAULTS["moons"], spec(epochs=15, optimizer=OptimizerSpec("sgd", lr=0.1)))
-    ordered = core.train(moons, DEFAULTS["moons"], spec(epochs=15, optimizer=OptimizerSpec("sgd", lr=0.1), bugs=frozenset({"no_shuffle_sorted"})))
+    ordered = core.train(
+        moons,
+        DEFAULTS["moons"],
+        spec(epochs=15, optimizer=OptimizerSpec("sgd", lr=0.1), bugs=frozenset({"no_shuffle_sorted"})),
+    )
     assert ordered.epochs[-1].val_loss > shuffled.epochs[-1].val_loss
 
 
@@ -111,7 +120,12 @@ def test_forgetting_eval_leaves_dropout_on_during_validation():
 
 def test_the_callback_can_stop_training():
     seen = []
-    result = core.train(core.make_data("line", 80, 0.2, 0), core.ModelSpec("linear"), spec(), on_epoch=lambda record, partial: seen.append(record.epoch) or record.epoch < 3)
+    result = core.train(
+        core.make_data("line", 80, 0.2, 0),
+        core.ModelSpec("linear"),
+        spec(),
+        on_epoch=lambda record, partial: seen.append(record.epoch) or record.epoch < 3,
+    )
     assert seen == [1, 2, 3] and len(result.epochs) == 3
 
 

@@ -67,4 +67,7 @@ def test_the_landscape_marks_the_current_point_and_the_optimum():
 
 def test_the_probabilities_chart_is_valid():
     frame = pd.DataFrame({"class": ["0", "1"], "probability": [0.3, 0.7], "true": [False, True]})
-    assert probabilities_chart(frame, {"class": "classe", "probability": "p"}).to_dict()["layer"][0]["mark"]["type"] == "bar"
+    assert (
+        probabilities_chart(frame, {"class": "classe", "probability": "p"}).to_dict()["layer"][0]["mark"]["type"]
+        == "bar"
+    )

@@ -129,7 +129,11 @@ def test_cross_entropy_is_minus_log_softmax():
 
 
 def test_a_confident_wrong_answer_costs_more_than_a_hesitant_one():
-    assert core.classification((6.0, 0.0, 0.0), 1).cross_entropy > 5 > core.classification((0.0, 0.0, 0.0), 1).cross_entropy
+    assert (
+        core.classification((6.0, 0.0, 0.0), 1).cross_entropy
+        > 5
+        > core.classification((0.0, 0.0, 0.0), 1).cross_entropy
+    )
 
 
 def test_binary_cross_entropy_with_logits():

@@ -32,7 +32,7 @@ def test_placeholders_are_the_same_in_every_language():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_string_formats_with_its_placeholders(lang):
     for key, text in catalogue(lang).items():
-        filled = translate(key, lang, **{name: "VALUE" for name in placeholders(text)})
+        filled = translate(key, lang, **dict.fromkeys(placeholders(text), "VALUE"))
         assert "{" not in filled.replace("{{", ""), key
 
 
@@ -52,9 +52,7 @@ def test_an_unknown_key_is_an_error_not_a_blank():
 
 def test_french_uses_non_breaking_spaces_before_high_punctuation():
     # "Qu'est-ce que PyTorch ?" must not break the line before "?".
-    offenders = {
-        key: text for key, text in catalogue("fr").items() if re.search(r" [:;?!»]|« ", text)
-    }
+    offenders = {key: text for key, text in catalogue("fr").items() if re.search(r" [:;?!»]|« ", text)}
     assert not offenders, f"use a non-breaking space (U+00A0) in: {sorted(offenders)}"
 
 

@@ -2,11 +2,10 @@
 
 import json
 
+import altair as alt
 import pandas as pd
 
 from lessons.optimiseur import core
-import altair as alt
-
 from lessons.optimiseur.charts import animated_chart, chart_datasets, current_step_expression
 
 LABELS = {key: key for key in ("play", "scrub", "x", "y", "step", "loss", "data_x", "data_y")}
@@ -14,13 +13,18 @@ LABELS = {key: key for key in ("play", "scrub", "x", "y", "step", "loss", "data_
 
 def build(name: str, fit: bool = False):
     chosen = core.surface(name)
-    return animated_chart(["adam"], (chosen.x_range, chosen.y_range), (0.6, 0.4), chosen.log_colour, 20, 30, LABELS, with_fit=fit)
+    return animated_chart(
+        ["adam"], (chosen.x_range, chosen.y_range), (0.6, 0.4), chosen.log_colour, 20, 30, LABELS, with_fit=fit
+    )
 
 
 def test_the_filled_chart_is_valid_vega_lite():
     result = core.trajectory("rosenbrock", 10.0, core.OptimizerSpec("adam", lr=0.1), (-1.5, 2.5), 20)
     paths = pd.DataFrame(
-        [{"label": "adam", "step": s, "x": x, "y": y, "loss": l, "last": 20, "stopped": False} for s, ((x, y), l) in enumerate(zip(result.points, result.losses))]
+        [
+            {"label": "adam", "step": s, "x": x, "y": y, "loss": loss, "last": 20, "stopped": False}
+            for s, ((x, y), loss) in enumerate(zip(result.points, result.losses, strict=True))
+        ]
     )
     datasets = chart_datasets(core.surface_grid("rosenbrock", 10.0, 11), paths, [(1.0, 1.0)], 20)
     spec = build("rosenbrock").to_dict()

@@ -64,7 +64,15 @@ def test_adam_matches_the_hand_written_update():
 
 @pytest.mark.parametrize(
     ("kind", "lr"),
-    [("sgd", 0.1), ("momentum", 0.02), ("nesterov", 0.02), ("adagrad", 1.0), ("rmsprop", 0.01), ("adam", 0.1), ("adamw", 0.1)],
+    [
+        ("sgd", 0.1),
+        ("momentum", 0.02),
+        ("nesterov", 0.02),
+        ("adagrad", 1.0),
+        ("rmsprop", 0.01),
+        ("adam", 0.1),
+        ("adamw", 0.1),
+    ],
 )
 def test_every_optimizer_reaches_the_bowl_minimum_at_a_sensible_rate(kind, lr):
     result = core.trajectory("bowl", 10.0, core.OptimizerSpec(kind, lr=lr, weight_decay=0.0), (-2.5, 2.0), 500)
@@ -88,9 +96,13 @@ def test_non_finite_values_stop_the_trajectory():
 
 
 def test_lockstep_runs_equal_separate_runs():
-    specs = (core.OptimizerSpec("sgd", lr=0.001), core.OptimizerSpec("adam", lr=0.05), core.OptimizerSpec("sgd", lr=2.0))
+    specs = (
+        core.OptimizerSpec("sgd", lr=0.001),
+        core.OptimizerSpec("adam", lr=0.05),
+        core.OptimizerSpec("sgd", lr=2.0),
+    )
     together = core.trajectories("rosenbrock", 10.0, specs, (-1.5, 2.5), 200)
-    for spec, result in zip(specs, together):
+    for spec, result in zip(specs, together, strict=True):
         assert result == core.trajectory("rosenbrock", 10.0, spec, (-1.5, 2.5), 200)
 
 
@@ -98,7 +110,7 @@ def test_losses_are_the_surface_at_each_point():
     result = core.trajectory("himmelblau", 10.0, core.OptimizerSpec("adam", lr=0.1), (0.0, -0.5), 100)
     assert len(result.losses) == len(result.points)
     chosen = core.surface("himmelblau")
-    for point, loss in zip(result.points[::10], result.losses[::10]):
+    for point, loss in zip(result.points[::10], result.losses[::10], strict=True):
         assert loss == pytest.approx(chosen.function(torch.tensor(point, dtype=torch.float64)).item())
 
 

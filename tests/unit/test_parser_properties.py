@@ -15,8 +15,22 @@ from lessons.tenseurs.core import MAX_DIMS, MAX_ELEMENTS, TensorInputError, lite
 
 LIST_TEXT = st.text(alphabet=string.digits + "[](), .-+eTrueFalsnij_'\"\\#x", max_size=200)
 HOSTILE = st.sampled_from(
-    ["__import__('os').system('touch PWNED')", "<script>alert(1)</script>", "'; DROP TABLE t; --", "nan", "inf",
-     "-1e309", "[" * 5000, "9" * 5000, "\x00", "🔥" * 50, "[[1,2],[3]]", "()", "[]", "[True, -True]"]
+    [
+        "__import__('os').system('touch PWNED')",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE t; --",
+        "nan",
+        "inf",
+        "-1e309",
+        "[" * 5000,
+        "9" * 5000,
+        "\x00",
+        "🔥" * 50,
+        "[[1,2],[3]]",
+        "()",
+        "[]",
+        "[True, -True]",
+    ]
 )
 
 
@@ -33,7 +47,7 @@ def test_the_tensor_list_parser_returns_a_rectangular_list_or_refuses(text):
     assert 1 <= math.prod(shape) <= MAX_ELEMENTS
 
 
-@given(st.lists(st.lists(st.integers(-10**6, 10**6), min_size=2, max_size=2), min_size=1, max_size=5))
+@given(st.lists(st.lists(st.integers(-(10**6), 10**6), min_size=2, max_size=2), min_size=1, max_size=5))
 def test_the_tensor_list_parser_reads_back_what_python_prints(rows):
     assert parse_tensor_literal(repr(rows)) == rows
 
@@ -51,7 +65,10 @@ def test_a_number_notice_is_given_exactly_when_the_value_is_unusable(raw, low, h
         assert len(notice.values["value"]) <= 41  # an excerpt, never the whole text
 
 
-@given(st.one_of(st.text(max_size=60), HOSTILE), st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=20, unique=True))
+@given(
+    st.one_of(st.text(max_size=60), HOSTILE),
+    st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=20, unique=True),
+)
 def test_a_choice_notice_is_given_exactly_when_the_value_is_not_an_option(raw, options):
     assert (choice_notice("c", raw, options, options[0]) is None) == (raw in options)
 

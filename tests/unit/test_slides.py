@@ -1,15 +1,27 @@
 """The slide number read from a URL: only 1..count is a slide."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pytest
 
 from components.slides import HIDDEN_PREFIX, SLIDES_CSS, clamp_slide
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", 1), ("7", 7), (" 3 ", 3), ("0", None), ("8", None), ("-1", None),
-                                               ("2.5", None), ("deux", None), ("", None), (None, None)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1", 1),
+        ("7", 7),
+        (" 3 ", 3),
+        ("0", None),
+        ("8", None),
+        ("-1", None),
+        ("2.5", None),
+        ("deux", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_clamp_slide(raw, expected):
     assert clamp_slide(raw, 7) == expected
 

@@ -67,8 +67,10 @@ def test_a_formula_too_long_to_show_keeps_its_value():
 
 def test_when_every_slot_is_taken_for_the_whole_budget_the_server_is_busy():
     derivative_at("x", 0.0)
-    slow = [threading.Thread(target=timed, args=(lambda: derivative_at(nested_sigmoid(9), 0.5),))
-            for _ in range(symbolic.MAX_CHILDREN)]
+    slow = [
+        threading.Thread(target=timed, args=(lambda: derivative_at(nested_sigmoid(9), 0.5),))
+        for _ in range(symbolic.MAX_CHILDREN)
+    ]
     for thread in slow:
         thread.start()
     deadline = time.monotonic() + 5

@@ -182,7 +182,9 @@ def test_requires_grad_only_for_floating_tensors():
 # --- Facts ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("dtype", "itemsize"), [("float32", 4), ("float64", 8), ("float16", 2), ("int64", 8), ("int32", 4), ("bool", 1)])
+@pytest.mark.parametrize(
+    ("dtype", "itemsize"), [("float32", 4), ("float64", 8), ("float16", 2), ("int64", 8), ("int32", 4), ("bool", 1)]
+)
 def test_bytes_are_element_size_times_numel(dtype, itemsize):
     facts = tensor_facts(create_tensor(CreateSpec(constructor="ones", shape=(2, 3, 4), dtype=dtype)))
     assert facts.numel == 24

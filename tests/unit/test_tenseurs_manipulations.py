@@ -10,7 +10,14 @@ from lessons.tenseurs import manipulations as ops
 def test_elementwise_matches_numpy():
     tensor = torch.arange(6.0).reshape(2, 3)
     array = np.arange(6.0).reshape(2, 3)
-    for op, oracle in [("+", array + 2), ("-", array - 2), ("*", array * 2), ("/", array / 2), (">", array > 2), ("==", array == 2)]:
+    for op, oracle in [
+        ("+", array + 2),
+        ("-", array - 2),
+        ("*", array * 2),
+        ("/", array / 2),
+        (">", array > 2),
+        ("==", array == 2),
+    ]:
         np.testing.assert_array_equal(ops.elementwise(tensor, op, 2.0).result.numpy(), oracle)
 
 
@@ -29,7 +36,9 @@ def test_the_matmul_of_the_issue_fails_then_transposing_fixes_it():
     assert fixed.product.result.tolist() == [[5.0, 14.0], [14.0, 50.0]]
 
 
-@pytest.mark.parametrize(("shape_a", "shape_b"), [((3, 1), (1, 4)), ((2, 3), (1, 3)), ((4, 1), (4, 2)), ((1, 1), (3, 4))])
+@pytest.mark.parametrize(
+    ("shape_a", "shape_b"), [((3, 1), (1, 4)), ((2, 3), (1, 3)), ((4, 1), (4, 2)), ((1, 1), (3, 4))]
+)
 def test_broadcasting_matches_numpy(shape_a, shape_b):
     demo = ops.broadcast_demo(shape_a, shape_b)
     a = np.arange(np.prod(shape_a)).reshape(shape_a)
