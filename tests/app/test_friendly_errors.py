@@ -1,8 +1,11 @@
 """An unexpected failure shows a short message in the learner's language, no traceback,
-and is logged on the server with its traceback."""
+and is logged on the server with its traceback. These tests make a page fail on purpose:
+they are marked for the crash guard (tests/crash_guard.py), which fails any other test
+whose page shows this message."""
 
 import logging
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.i18n import translate
@@ -31,6 +34,7 @@ def stopping_page():
     st.write("never drawn")
 
 
+@pytest.mark.expects_friendly_error("test")
 def test_a_failing_page_shows_the_message_in_french_without_traceback(caplog):
     app = AppTest.from_function(failing_page)
     with caplog.at_level(logging.ERROR, logger="apprendre_pytorch"):
@@ -43,7 +47,8 @@ def test_a_failing_page_shows_the_message_in_french_without_traceback(caplog):
     assert "Traceback" in caplog.text
 
 
-def test_the_message_follows_the_language(caplog):
+@pytest.mark.expects_friendly_error("test")
+def test_the_message_follows_the_language():
     app = AppTest.from_function(failing_page)
     app.query_params["lang"] = "en"
     app.run()
