@@ -11,9 +11,9 @@ import statistics
 import time
 from pathlib import Path
 
+from components.optimizers import OptimizerSpec
 from components.torch_setup import configure_torch
 from lessons.boucle_entrainement import core
-from lessons.optimiseur.core import OptimizerSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCHS, REPEATS = 100, 5

@@ -1,7 +1,8 @@
 """Charts drawn from a cached Vega-Lite dict instead of an Altair object.
 
-Building an Altair chart and converting it costs 20 to 70 ms each, on every rerun of
-every chart on the page, while most of a page's charts are unchanged by one widget.
+Building an Altair chart and converting it to a dict is slow next to the rest of a
+rerun, and a page would pay it for every chart on every rerun, while most of a page's
+charts are unchanged by one widget.
 `show_chart` keys the dict on the builder and its arguments (data frames, numbers,
 labels), so a rerun pays only for the charts whose inputs changed;
 `show_chart_with_data` keys it on the chart's structure alone and adds the data.

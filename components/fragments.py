@@ -1,9 +1,9 @@
 """Partial reruns: a page's experiment redrawn alone when one of its widgets moves.
 
 `st.fragment` reruns only the decorated function, skipping the router, the sidebar
-and the rest of the page: moving x on the home page sends 33 websocket messages
-instead of the page's 87 (tests/e2e). A fragment's rerun does not pass through the
-router, so it takes the script turn and the friendly-error guard here.
+and the rest of the page, so the browser receives and redraws only that part. A
+fragment's rerun does not pass through the router, so it takes the script turn and
+the friendly-error guard here.
 """
 
 from collections.abc import Callable

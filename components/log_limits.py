@@ -1,10 +1,10 @@
 """Log lines that a client can trigger at will are rate-limited.
 
-Why: a client asking 70,000 times a second for fragments that do not exist made
-Streamlit write one warning each, 560 MB of log in minutes, and a student's p95 went
-from 10 ms to 1.4 s. Here each kind of line (its logger and its message template)
-gets at most MAX_LINES_PER_WINDOW lines every WINDOW_SECONDS; the first line of the
-next window says how many were dropped, so nothing is hidden for good.
+Why: a client may ask as fast as it likes for fragments that do not exist, and
+Streamlit writes one warning for each: the log would fill the disk, and writing it
+would slow every other session. Here each kind of line (its logger and its message
+template) gets at most MAX_LINES_PER_WINDOW lines every WINDOW_SECONDS; the first
+line of the next window says how many were dropped, so nothing is hidden for good.
 """
 
 import logging

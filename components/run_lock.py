@@ -3,9 +3,10 @@
 Why: Streamlit runs every session's script in its own thread, and Python lets one
 thread at a time run Python code (the GIL). A rerun gives the GIL back at every torch
 call, socket write and file check, then queues to take it back behind the other
-sessions' threads. Measured with `bench.classroom` at 30 sessions: the GIL was busy
-only 38 % of the time (py-spy) and the p95 rerun took 3 to 5 s; with the reruns taken
-in turn, the same 40 s probe gave a p95 of 0.7 s, for less CPU.
+sessions' threads. With a class of thirty, the threads spend most of their time
+queueing for the GIL rather than running; taken in turn, each rerun keeps the GIL
+until it is done, so it finishes sooner and the class as a whole uses less CPU (the
+figures are in the README's Performance section).
 
 `turn()` wraps a whole script run (the router) or a fragment's rerun
 (components/fragments.py); it is re-entrant, so a fragment drawn during a full run

@@ -18,6 +18,9 @@ def bracket_depth(text: str) -> int:
 
 def inert_excerpt(text: str, limit: int) -> str:
     """At most `limit` printable characters, without backticks, so Markdown shows them
-    literally inside a code span; "…" marks a cut."""
+    literally inside a code span; "…" marks a cut. Never empty: an empty code span
+    would show its backticks instead."""
     printable = "".join(char for char in text if char.isprintable() and char != "`")
+    if not printable:
+        return " "
     return printable if len(printable) <= limit else printable[:limit] + "…"

@@ -20,8 +20,13 @@ from components.i18n import t
 
 PRESENTATION_KEY = "presentation"
 SLIDE_PARAM = "diapo"  # ?diapo=3: the slide, counted from 1 as the indicator shows it
-HIDDEN_PREFIX = "diapo_cachee_"
+# Element keys; Streamlit gives each keyed element the class `st-key-<key>`, which the
+# stylesheet below and the optimizer's keyboard script (lessons/optimiseur/charts.py) match.
+HIDDEN_PREFIX = "diapo_cachee_"  # + "<page>_<slide>": a section not on screen
 SHOWN_PREFIX = "diapo_visible_"
+NAVIGATION_KEY = "diapo_navigation"  # the bar of buttons, only there in presentation mode
+PREVIOUS_KEY = "diapo_precedente"
+NEXT_KEY = "diapo_suivante"
 
 # Static: hides every slide container whose key says so. No user text reaches it.
 SLIDES_CSS = f"""
@@ -43,8 +48,9 @@ def slide_state_key(page_id: str) -> str:
     return f"slides.{page_id}"
 
 
-def clamp_slide(raw: str | None, count: int) -> int | None:
-    """The slide number a URL asks for, or None when it is not one of 1..count."""
+def slide_from_url(raw: str | None, count: int) -> int | None:
+    """The slide number a URL asks for, or None when it is not one of 1..count: an
+    out-of-range number is refused with a notice rather than moved to the nearest slide."""
     if raw is None:
         return None
     try:
@@ -52,6 +58,11 @@ def clamp_slide(raw: str | None, count: int) -> int | None:
     except ValueError:
         return None
     return number if 1 <= number <= count else None
+
+
+def clamp_slide(number: int, count: int) -> int:
+    """`number` moved into 1..count: a step past either end stays on the first or last slide."""
+    return min(max(number, 1), count)
 
 
 def lesson_deck(page_id: str, prefix: str, sections: Sequence[tuple[str, str]]) -> "Deck":
@@ -89,11 +100,11 @@ class Deck:
         key = slide_state_key(self.page_id)
         if key not in st.session_state:
             raw = st.query_params.get(SLIDE_PARAM) if self.active else None
-            number = clamp_slide(raw, len(self.ids))
+            number = slide_from_url(raw, len(self.ids))
             if raw is not None and number is None:
                 url_state.add_notice(url_state.number_notice(SLIDE_PARAM, raw, 1, len(self.ids), 1))
             st.session_state[key] = number or 1
-        current = min(max(int(st.session_state[key]), 1), len(self.ids))
+        current = clamp_slide(int(st.session_state[key]), len(self.ids))
         if self.active and current > 1:
             st.query_params[SLIDE_PARAM] = str(current)
         else:
@@ -103,16 +114,16 @@ class Deck:
     def _move(self, step: int) -> None:
         """Button callback: runs before the page, so the new slide shows at once."""
         key = slide_state_key(self.page_id)
-        st.session_state[key] = min(max(st.session_state[key] + step, 1), len(self.ids))
+        st.session_state[key] = clamp_slide(st.session_state[key] + step, len(self.ids))
 
     def _navigation(self) -> None:
         total = len(self.ids)
-        with st.container(horizontal=True, vertical_alignment="center", key="diapo_navigation"):
+        with st.container(horizontal=True, vertical_alignment="center", key=NAVIGATION_KEY):
             st.button(
                 t("slides.previous"),
                 icon=":material/arrow_back:",
                 shortcut="Left",
-                key="diapo_precedente",
+                key=PREVIOUS_KEY,
                 disabled=self.current == 1,
                 on_click=self._move,
                 args=(-1,),
@@ -123,7 +134,7 @@ class Deck:
                 icon=":material/arrow_forward:",
                 icon_position="right",
                 shortcut="Right",
-                key="diapo_suivante",
+                key=NEXT_KEY,
                 disabled=self.current == total,
                 on_click=self._move,
                 args=(1,),

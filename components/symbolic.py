@@ -1,18 +1,17 @@
 """SymPy under a time budget: a derivative's formula is worked out in a separate process
 and abandoned when the budget runs out.
 
-Why a process: SymPy differentiates a nested function in milliseconds, but printing
-the result can grow exponentially with the nesting (`sympy.latex` of the derivative of
-sigmoid nested 5 times: 2.5 s, 6 times: 10 s, 8 times: minutes), and a Python thread
-cannot be stopped. A process can.
+Why a process: SymPy differentiates a nested function quickly, but the time to print
+the result grows exponentially with the nesting (a few nested sigmoids already take
+seconds, more take minutes), and a Python thread cannot be stopped. A process can.
 
 The app's process never builds a SymPy expression: even that can run away (SymPy
 works out `1/((9**10)**10 …)` exactly as it builds it). It sends the parsed tree as
 plain tuples (components/expressions.py `to_plain`), and a child builds, differentiates
 and prints it.
 
-How: one worker process (`python -m components.symbolic`, SymPy imported once, about
-60 MB) serves the app's server. For each request it forks a child, which has a memory
+How: one worker process (`python -m components.symbolic`, SymPy imported once)
+serves the app's server. For each request it forks a child, which has a memory
 ceiling, does the work and writes the result back; a child still running when its
 budget ends is killed. The worker itself has a single thread, so forking it is safe,
 which forking the app's server (many threads, torch) would not be. At most

@@ -1,9 +1,9 @@
 """Small tables as Markdown, for pages that show text only.
 
-`st.table` converts its rows through pandas and Arrow: on the home page, the first
-page a class opens after the server starts, that import alone cost about 0.5 s of
-the cold start (bench.coldstart). The home page's two tables are text, so they are
-Markdown tables, which Streamlit draws without pandas.
+`st.table` converts its rows through pandas and Arrow, whose import would lengthen
+the cold start of the home page, the first page a class opens after the server
+starts. The home page's two tables are text, so they are Markdown tables, which
+Streamlit draws without pandas.
 """
 
 from collections.abc import Sequence

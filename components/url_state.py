@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from components.i18n import t
-from components.safe_text import inert_excerpt as _excerpt
+from components.safe_text import inert_excerpt
 
 _NOTICES_KEY = "_url_state.notices"
 _CHECKED_KEY = "_url_state.checked"  # widgets whose URL value was already checked this session
@@ -67,12 +67,7 @@ def parse_bool(raw: str) -> bool:
 
 
 def _values(name: str, raw: str, default: object, **extra: object) -> dict[str, object]:
-    return {"name": name, "value": inert_excerpt(raw), "default": default, **extra}
-
-
-def inert_excerpt(raw: str) -> str:
-    """A short excerpt of URL text, never empty (an empty code span would not show)."""
-    return _excerpt(raw, _MAX_SHOWN_CHARS) or " "
+    return {"name": name, "value": inert_excerpt(raw, _MAX_SHOWN_CHARS), "default": default, **extra}
 
 
 # --- Widgets bound to the URL -------------------------------------------------

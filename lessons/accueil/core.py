@@ -32,6 +32,14 @@ X_MIN, X_MAX, X_DEFAULT = -3.0, 3.0, 1.0
 
 
 @dataclass(frozen=True)
+class PillarsSpec:
+    """The demo's widgets: which function, at which x."""
+
+    function_id: str  # a key of DEMO_FUNCTIONS
+    x: float
+
+
+@dataclass(frozen=True)
 class PillarsResult:
     x: float
     y: float

@@ -45,7 +45,7 @@ def what_is_pytorch_section() -> None:
         st.markdown(t("home.what.autograd_body"))
 
 
-def pillars_controls() -> tuple[str, float]:
+def pillars_controls() -> core.PillarsSpec:
     functions = list(core.DEMO_FUNCTIONS)
     left, right = st.columns(2, gap="large")
     with left:
@@ -64,32 +64,32 @@ def pillars_controls() -> tuple[str, float]:
             value=core.X_DEFAULT,
             step=0.1,
         )
-    return function_id, x
+    return core.PillarsSpec(function_id, x)
 
 
 @partial_rerun(PAGE_ID)  # moving x redraws this section only: nothing else on the page depends on it
 def pillars_section() -> None:
     st.header(t("home.demo.title"), divider="gray")
     st.markdown(t("home.demo.intro"))
-    function_id, x = pillars_controls()
-    result = cached_pillars_demo(function_id, x)
+    spec = pillars_controls()
+    result = cached_pillars_demo(spec.function_id, spec.x)
     y_column, grad_column, grad_fn_column = st.columns(3)
     y_column.metric("y", f"{result.y:.4f}")
     grad_column.metric("x.grad", f"{result.grad:.4f}")
     grad_fn_column.metric("y.grad_fn", result.grad_fn)
-    st.markdown(t("home.demo.reading", x=f"{x:.1f}", grad=f"{result.grad:.4f}"))
+    st.markdown(t("home.demo.reading", x=f"{spec.x:.1f}", grad=f"{result.grad:.4f}"))
 
     st.subheader(t("home.demo.code_title"))
-    code_twin(pillars_script(function_id, x, current_language()), "deux_piliers.py")
+    code_twin(pillars_script(spec, current_language()), "deux_piliers.py")
 
     st.subheader(t("home.demo.quiz_title"))
-    pillars_quiz(function_id, x)
+    pillars_quiz(spec)
 
 
-def pillars_quiz(function_id: str, x: float) -> None:
-    source = core.DEMO_FUNCTIONS[function_id].source
-    other_x = core.next_x(x)
-    other = cached_pillars_demo(function_id, other_x)
+def pillars_quiz(spec: core.PillarsSpec) -> None:
+    source = core.DEMO_FUNCTIONS[spec.function_id].source
+    other_x = core.next_x(spec.x)
+    other = cached_pillars_demo(spec.function_id, other_x)
     quiz(
         PAGE_ID,
         NumberQuestion(
@@ -100,7 +100,7 @@ def pillars_quiz(function_id: str, x: float) -> None:
         ),
         refresh_page=True,  # the progress section below counts the answer
     )
-    result = cached_pillars_demo(function_id, x)
+    result = cached_pillars_demo(spec.function_id, spec.x)
     quiz(
         PAGE_ID,
         ChoiceQuestion(

@@ -1,10 +1,10 @@
 """Code twin of the home page: the script that reproduces the two-pillars demo."""
 
 from components.i18n import translate
-from lessons.accueil.core import DEMO_FUNCTIONS
+from lessons.accueil.core import DEMO_FUNCTIONS, PillarsSpec
 
 
-def pillars_script(function_id: str, x: float, lang: str) -> str:
+def pillars_script(spec: PillarsSpec, lang: str) -> str:
     def comment(key: str) -> str:
         return translate(f"home.twin.{key}", lang)
 
@@ -12,9 +12,9 @@ def pillars_script(function_id: str, x: float, lang: str) -> str:
 import torch
 
 # {comment("tensor")}
-x = torch.tensor({x!r}, requires_grad=True)
+x = torch.tensor({spec.x!r}, requires_grad=True)
 # {comment("forward")}
-y = {DEMO_FUNCTIONS[function_id].source}
+y = {DEMO_FUNCTIONS[spec.function_id].source}
 # {comment("backward")}
 y.backward()
 

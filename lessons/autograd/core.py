@@ -28,6 +28,22 @@ def _finite(value: float) -> bool:
     return math.isfinite(value)
 
 
+# --- What the learner chose, for the sections, the code twin and the quiz ----------
+
+
+@dataclass(frozen=True)
+class OneVariableSpec:
+    text: str  # f(x): a preset or the learner's text that parsed
+    x: float
+
+
+@dataclass(frozen=True)
+class TwoVariableSpec:
+    text: str  # f(x, y)
+    x: float
+    y: float
+
+
 # --- One variable: three derivatives ------------------------------------------------
 
 

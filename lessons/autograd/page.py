@@ -98,7 +98,7 @@ def cached_curve(text: str, x: float, grad: float, value: float):
     return core.curve(text, x, grad, value)
 
 
-def chosen_function(presets: tuple[str, ...], preset_key: str, text_key: str, last_good_key: str, check) -> str:
+def chosen_function(presets: tuple[str, ...], *, preset_key: str, text_key: str, last_good_key: str, check) -> str:
     """A preset, or the typed text when it parses; else the last good one, with the reason.
 
     `check(text)` raises ExpressionError for text that cannot be used.
@@ -132,7 +132,7 @@ def chosen_function(presets: tuple[str, ...], preset_key: str, text_key: str, la
     return text
 
 
-def derivative_section() -> tuple[str, float, core.Derivatives]:
+def derivative_section() -> tuple[core.OneVariableSpec, core.Derivatives]:
     st.header(t("autograd.one.title"), divider="gray")
     st.markdown(t("autograd.one.intro"))
     left, right = st.columns(2, gap="large")
@@ -140,7 +140,11 @@ def derivative_section() -> tuple[str, float, core.Derivatives]:
         x = url_state.slider("x", key="ax", min_value=core.X_MIN, max_value=core.X_MAX, value=1.0, step=0.1)
     with left:
         text = chosen_function(
-            core.PRESETS, "fonction", "expr", "autograd.last_good", lambda typed: cached_derivatives(typed, x)
+            core.PRESETS,
+            preset_key="fonction",
+            text_key="expr",
+            last_good_key="autograd.last_good",
+            check=lambda typed: cached_derivatives(typed, x),
         )
     try:
         result = cached_derivatives(text, x)
@@ -173,7 +177,7 @@ def derivative_section() -> tuple[str, float, core.Derivatives]:
         datasets=function_chart_data(curve, x, result.value),
         alt=t("autograd.one.chart_alt", text=text, x=f"{x:.1f}", grad=f"{result.autograd:.4g}"),
     )
-    return text, x, result
+    return core.OneVariableSpec(text, x), result
 
 
 deck = lesson_deck(
@@ -195,19 +199,19 @@ with deck.slide("intro"):
 @partial_rerun(PAGE_ID)
 def autograd_experiment() -> None:
     with deck.slide("derivee"):
-        text, x, result = derivative_section()
+        function, result = derivative_section()
     with deck.slide("graphe"):
-        graph = sections.graph_section(text, x)
+        graph = sections.graph_section(function)
     with deck.slide("deux_variables"):
-        text_2d, point, gradient = sections.two_variables_section(chosen_function)
+        function_2d, gradient = sections.two_variables_section(chosen_function)
     with deck.slide("regles"):
-        sections.rules_section(text, x)
+        sections.rules_section(function)
     with deck.slide("code"):
         st.header(t("autograd.twin_title"), divider="gray")
-        code_twin(autograd_script(text, x, text_2d, point, current_language()), "autograd.py")
+        code_twin(autograd_script(function, function_2d, current_language()), "autograd.py")
     with deck.slide("quiz"):
         st.header(t("autograd.quiz_title"), divider="gray")
-        sections.quiz_section(text, x, result, graph, gradient)
+        sections.quiz_section(function, result, graph, gradient)
 
 
 autograd_experiment()

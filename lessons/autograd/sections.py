@@ -32,10 +32,10 @@ def cached_gradient(text: str, x: float, y: float) -> core.Gradient2D:
     return core.gradient_2d(text, x, y)
 
 
-def graph_section(text: str, x: float) -> core.Graph:
+def graph_section(function: core.OneVariableSpec) -> core.Graph:
     st.header(t("autograd.graph.title"), divider="gray")
     st.markdown(t("autograd.graph.intro"))
-    graph = cached_graph(text, x)
+    graph = cached_graph(function.text, function.x)
     revealed = url_state.slider(
         t("autograd.graph.step"),
         key="etape",
@@ -49,8 +49,8 @@ def graph_section(text: str, x: float) -> core.Graph:
         labels = {"value": t("autograd.graph.value"), "grad": t("autograd.graph.grad")}
         dot = graph_dot(graph, revealed, labels)
         # A new graph gets a new container, so the browser draws it afresh: redrawn in
-        # place, d3-graphviz first computes a tween from the old graph's paths, a quarter
-        # of the page's interaction time (Chrome's profiler), for no visible animation.
+        # place, d3-graphviz first computes a costly tween from the old graph's paths, for
+        # no visible animation.
         with st.container(key=f"graphe_{hashlib.sha1(dot.encode()).hexdigest()[:12]}"):
             st.graphviz_chart(dot)
     with right:
@@ -65,7 +65,7 @@ def graph_section(text: str, x: float) -> core.Graph:
     return graph
 
 
-def two_variables_section(chosen_function) -> tuple[str, tuple[float, float], core.Gradient2D]:
+def two_variables_section(chosen_function) -> tuple[core.TwoVariableSpec, core.Gradient2D]:
     st.header(t("autograd.two.title"), divider="gray")
     st.markdown(t("autograd.two.intro"))
     controls, chart = st.columns([2, 3], gap="large")
@@ -73,7 +73,11 @@ def two_variables_section(chosen_function) -> tuple[str, tuple[float, float], co
         px = url_state.slider("x", key="px", min_value=core.X_MIN, max_value=core.X_MAX, value=1.0, step=0.1)
         py = url_state.slider("y", key="py", min_value=core.X_MIN, max_value=core.X_MAX, value=0.5, step=0.1)
         text = chosen_function(
-            core.PRESETS_2D, "fonction2", "expr2", "autograd.last_good_2d", lambda typed: cached_gradient(typed, px, py)
+            core.PRESETS_2D,
+            preset_key="fonction2",
+            text_key="expr2",
+            last_good_key="autograd.last_good_2d",
+            check=lambda typed: cached_gradient(typed, px, py),
         )
         try:
             gradient = cached_gradient(text, px, py)
@@ -94,10 +98,11 @@ def two_variables_section(chosen_function) -> tuple[str, tuple[float, float], co
             ),
         )
         st.caption(t("autograd.two.arrow"))
-    return text, (px, py), gradient
+    return core.TwoVariableSpec(text, px, py), gradient
 
 
-def rules_section(text: str, x: float) -> None:
+def rules_section(function: core.OneVariableSpec) -> None:
+    text, x = function.text, function.x
     st.header(t("autograd.rules.title"), divider="gray")
     tabs = st.tabs([t(f"autograd.rules.{name}.tab") for name in ("accumulate", "requires_grad", "cut", "twice")])
     with tabs[0]:
@@ -140,7 +145,10 @@ def rules_section(text: str, x: float) -> None:
             st.info(t("autograd.rules.twice.nothing_saved", text=text))
 
 
-def quiz_section(text: str, x: float, result: core.Derivatives, graph: core.Graph, gradient: core.Gradient2D) -> None:
+def quiz_section(
+    function: core.OneVariableSpec, result: core.Derivatives, graph: core.Graph, gradient: core.Gradient2D
+) -> None:
+    text, x = function.text, function.x
     twice = core.accumulated_gradients(text, x, 2, zero_between=False)[-1]
     quiz(
         PAGE_ID,

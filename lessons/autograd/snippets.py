@@ -6,14 +6,15 @@ never from the learner's raw text.
 
 from components.expressions import parse_expression, to_source
 from components.i18n import translate
+from lessons.autograd.core import OneVariableSpec, TwoVariableSpec
 
 
-def autograd_script(text: str, x: float, text_2d: str, point: tuple[float, float], lang: str) -> str:
+def autograd_script(function: OneVariableSpec, function_2d: TwoVariableSpec, lang: str) -> str:
     def comment(key: str) -> str:
         return "# " + translate(f"autograd.twin.{key}", lang)
 
-    f = to_source(parse_expression(text))
-    g = to_source(parse_expression(text_2d, ("x", "y")))
+    f = to_source(parse_expression(function.text))
+    g = to_source(parse_expression(function_2d.text, ("x", "y")))
     return f'''"""{translate("autograd.twin.docstring", lang)}"""
 import torch
 
@@ -22,7 +23,7 @@ def f(x):
     return {f}
 
 
-x = torch.tensor({x!r}, dtype=torch.float64, requires_grad=True)
+x = torch.tensor({function.x!r}, dtype=torch.float64, requires_grad=True)
 y = f(x)
 y.backward()
 print("f(x) =", y.item())
@@ -48,8 +49,8 @@ def g(x, y):
     return {g}
 
 
-a = torch.tensor({point[0]!r}, dtype=torch.float64, requires_grad=True)
-b = torch.tensor({point[1]!r}, dtype=torch.float64, requires_grad=True)
+a = torch.tensor({function_2d.x!r}, dtype=torch.float64, requires_grad=True)
+b = torch.tensor({function_2d.y!r}, dtype=torch.float64, requires_grad=True)
 z = g(a, b)
 z.backward()
 print("df/dx =", 0.0 if a.grad is None else a.grad.item())

@@ -9,17 +9,17 @@ from components.code_twin import code_twin
 from components.devices import selected_device
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
+from components.optimizers import OptimizerSpec
 from components.slides import lesson_deck
 from lessons.boucle_entrainement import core, sections
 from lessons.boucle_entrainement.snippets import training_script
-from lessons.optimiseur.core import OptimizerSpec
 
 PAGE_ID = "boucle_entrainement"
-RESULTS_KEY = "boucle_entrainement.results"  # {settings: {run label: TrainResult}}
+RESULTS_KEY = "boucle_entrainement.results"  # {core.Setup: {run label: TrainResult}}
 LEARNING_RATES = ("0.001", "0.003", "0.01", "0.03", "0.05", "0.1", "0.3", "1")
 
 
-def data_controls() -> tuple[str, int, float, int]:
+def data_controls() -> core.DataSpec:
     columns = st.columns(4)
     with columns[0]:
         kind = url_state.selectbox(
@@ -33,7 +33,7 @@ def data_controls() -> tuple[str, int, float, int]:
         )
     with columns[3]:
         seed = url_state.number_input(t("boucle.data.seed"), key="graine_b", min_value=0, max_value=1000, value=0)
-    return kind, n, noise, seed
+    return core.DataSpec(kind, n, noise, seed)
 
 
 def model_controls(kind: str) -> core.ModelSpec:
@@ -96,20 +96,18 @@ with deck.slide("intro"):
     lesson_intro(PAGE_ID)
 with deck.slide("reglages"):
     st.header(t("boucle.setup.title"), divider="gray")
-    kind, n, noise, seed = data_controls()
-    data = core.make_data(kind, n, noise, seed)
-    model_spec = model_controls(kind)
-    train_spec = dataclasses.replace(training_controls(data.classification), seed=seed)
+    data_spec = data_controls()
+    data = core.make_data(data_spec.kind, data_spec.n, data_spec.noise, data_spec.seed)
+    chosen_model = model_controls(data_spec.kind)
+    train_spec = dataclasses.replace(training_controls(data.classification), seed=data_spec.seed)
     bugs = sections.bug_controls()
-    if "no_train_eval" in bugs:  # the mistake only shows with dropout, as the lab says
-        model_spec = dataclasses.replace(model_spec, kind="mlp", dropout=0.5)
-    buggy_spec = dataclasses.replace(train_spec, bugs=frozenset(bugs))
-    sections.model_summary(model_spec, data.classification, seed)
+    model_spec = core.lab_model(chosen_model, bugs)
+    buggy_spec = dataclasses.replace(train_spec, bugs=bugs)
+    sections.model_summary(model_spec, data.classification, data_spec.seed)
 
 with deck.slide("entrainement"):
     st.header(t("boucle.live.title"), divider="gray")
-    device = str(selected_device())
-    settings = (kind, n, noise, seed, model_spec, buggy_spec, device)
+    setup = core.Setup(data_spec, model_spec, buggy_spec, str(selected_device()))
     stored = st.session_state.setdefault(RESULTS_KEY, {})
     runs = sections.training_runs(bugs)
     with st.columns([1, 4])[0]:
@@ -118,20 +116,18 @@ with deck.slide("entrainement"):
     if start:
         stored.clear()  # one trained setting at a time per session: memory stays bounded
         # Partial results are kept as training goes: a click on "stop" interrupts this run.
-        stored[settings] = {}
-        sections.train_live(data, model_spec, train_spec, buggy_spec, runs, device, stored[settings])
-    results = stored.get(settings)
+        stored[setup] = {}
+        sections.train_live(data, setup, train_spec, runs, stored[setup])
+    results = stored.get(setup)
     if results is None:
         st.info(t("boucle.live.not_trained"), icon=":material/school:")
     else:
-        sections.show_results(data, kind, results)
+        sections.show_results(data, data_spec.kind, results)
         sections.bug_explanations(bugs, results)
 
 with deck.slide("code"):
     st.header(t("boucle.twin_title"), divider="gray")
-    code_twin(
-        training_script(kind, n, noise, seed, model_spec, buggy_spec, device, current_language()), "entrainement.py"
-    )
+    code_twin(training_script(setup, current_language()), "entrainement.py")
 with deck.slide("quiz"):
     st.header(t("boucle.quiz_title"), divider="gray")
-    sections.quiz_section(data, kind, n, noise, seed, model_spec, train_spec)
+    sections.quiz_section(data, data_spec, model_spec, train_spec)

@@ -1,5 +1,6 @@
 """Sections of the training-loop page: bug lab, model summary, live training, results, quiz."""
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -11,7 +12,7 @@ from components.charts import show_chart
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
 from components.run_lock import let_others_run
-from lessons.boucle_entrainement import core
+from lessons.boucle_entrainement import core, mistakes
 from lessons.boucle_entrainement.charts import (
     drawable_losses,
     live_loss_template,
@@ -25,16 +26,16 @@ CORRECT, BUGGY = "correct", "buggy"
 QUIZ_EPOCHS = 10
 
 
-def bug_controls() -> list[str]:
+def bug_controls() -> frozenset[mistakes.Bug]:
     st.subheader(t("boucle.bugs.title"))
     st.markdown(t("boucle.bugs.intro"))
     columns = st.columns(3)
     chosen = []
-    for index, bug in enumerate(core.BUGS):
+    for index, bug in enumerate(mistakes.BUGS):
         with columns[index % 3]:
             if url_state.toggle(t(f"boucle.bugs.{bug}"), key=f"bug_{bug}"):
                 chosen.append(bug)
-    return chosen
+    return frozenset(chosen)
 
 
 def model_summary(model_spec: core.ModelSpec, classification: bool, seed: int) -> None:
@@ -46,7 +47,7 @@ def model_summary(model_spec: core.ModelSpec, classification: bool, seed: int) -
         st.metric(t("boucle.model.parameters"), core.parameter_count(model))
 
 
-def training_runs(bugs: list[str]) -> list[str]:
+def training_runs(bugs: frozenset[mistakes.Bug]) -> list[str]:
     """The correct loop always; the buggy one beside it when a bug switch is on."""
     return [CORRECT, BUGGY] if bugs else [CORRECT]
 
@@ -59,13 +60,14 @@ def run_names() -> dict[str, str]:
 def cached_live_templates(
     runs: list[str], loss_titles: dict, classification: bool, fit_titles: dict
 ) -> tuple[dict, dict]:
-    """The two live charts' Vega-Lite dicts: built with Altair once per language and
-    runs (about 35 ms a click otherwise, a fifth of the page's cost over the plain loop)."""
+    """The two live charts' Vega-Lite dicts, built with Altair once per language and runs:
+    a click on "train" then costs no Altair work."""
     return live_loss_template(runs, loss_titles), live_predictions_template(classification, fit_titles, core.map_cell())
 
 
-def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: dict) -> None:
-    """Train each run, drawing the progress, the loss curves and the fit every few epochs.
+def train_live(data: core.Data, setup: core.Setup, train_spec: core.TrainSpec, runs: list[str], results: dict) -> None:
+    """Train each run (`train_spec` the correct one, `setup.train` the one with the bug
+    lab's mistakes), drawing the progress, the loss curves and the fit every few epochs.
 
     The two live charts are Vega-Lite dicts built once; a redraw only swaps their data.
     """
@@ -83,7 +85,7 @@ def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: 
     refresh = max(1, train_spec.epochs // 5)  # five redraws per run: the loop, not the UI, sets the pace
     total = train_spec.epochs * len(runs)
     for run_index, run in enumerate(runs):
-        spec = buggy_spec if run == BUGGY else train_spec
+        spec = setup.train if run == BUGGY else train_spec
 
         def on_epoch(record: core.Epoch, partial: core.TrainResult, run=run, run_index=run_index) -> None:
             results[run] = partial
@@ -103,7 +105,7 @@ def train_live(data, model_spec, train_spec, buggy_spec, runs, device, results: 
                 model_rows = prediction_rows(data, partial.snapshots[-1][1])
                 fit_slot.vega_lite_chart({**fit_template, "datasets": {"live": pd.concat([data_rows, model_rows])}})
 
-        results[run] = core.train(data, model_spec, spec, device, on_epoch)
+        results[run] = core.train(data, setup.model, spec, setup.device, on_epoch)
     progress.progress(1.0, text=t("boucle.live.done"))
     for slot in (chart_slot, caption_slot, fit_slot):
         slot.empty()
@@ -196,23 +198,21 @@ def predictions_chart(data: core.Data, snapshots: list[tuple[int, list[float]]])
     return replay_chart(points, pd.DataFrame(rows), data.classification, epochs, titles, core.map_cell())
 
 
-def bug_explanations(bugs: list[str], results: dict) -> None:
-    for bug in bugs:
+def bug_explanations(bugs: frozenset[mistakes.Bug], results: dict) -> None:
+    for bug in mistakes.BUGS:
+        if bug not in bugs:
+            continue
         extra = {}
-        if bug == "no_no_grad" and results.get(BUGGY) and results[BUGGY].epochs:
+        if bug is mistakes.Bug.NO_NO_GRAD and results.get(BUGGY) and results[BUGGY].epochs:
             extra["kilobytes"] = f"{results[BUGGY].epochs[-1].kept_graph_bytes / 1024:.1f}"
         st.info(t(f"boucle.bugs.{bug}_why", **extra), icon=":material/bug_report:")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_outcome_without_zero_grad(
-    kind: str, n: int, noise: float, seed: int, model_spec: core.ModelSpec, spec: core.TrainSpec
-) -> str:
+def cached_outcome_without_zero_grad(data_spec: core.DataSpec, model_spec: core.ModelSpec, spec: core.TrainSpec) -> str:
     """Train QUIZ_EPOCHS epochs without zero_grad: does the training loss still go down?"""
-    import dataclasses
-
-    data = core.make_data(kind, n, noise, seed)
-    short = dataclasses.replace(spec, epochs=QUIZ_EPOCHS, bugs=frozenset({"no_zero_grad"}))
+    data = core.make_data(data_spec.kind, data_spec.n, data_spec.noise, data_spec.seed)
+    short = dataclasses.replace(spec, epochs=QUIZ_EPOCHS, bugs=frozenset({mistakes.Bug.NO_ZERO_GRAD}))
     result = core.train(data, model_spec, short)
     if result.diverged:
         return "diverges"
@@ -220,8 +220,10 @@ def cached_outcome_without_zero_grad(
     return "goes_down" if last < 0.9 * first else "stalls"
 
 
-def quiz_section(data: core.Data, kind, n, noise, seed, model_spec, train_spec) -> None:
-    outcome = cached_outcome_without_zero_grad(kind, n, noise, seed, model_spec, train_spec)
+def quiz_section(
+    data: core.Data, data_spec: core.DataSpec, model_spec: core.ModelSpec, train_spec: core.TrainSpec
+) -> None:
+    outcome = cached_outcome_without_zero_grad(data_spec, model_spec, train_spec)
     quiz(
         PAGE_ID,
         ChoiceQuestion(
@@ -232,7 +234,7 @@ def quiz_section(data: core.Data, kind, n, noise, seed, model_spec, train_spec) 
             explanation=t("boucle.quiz.no_zero_grad_why", outcome=t(f"boucle.quiz.outcome_{outcome}")),
         ),
     )
-    model = core.make_model(model_spec, data.classification, seed)
+    model = core.make_model(model_spec, data.classification, data_spec.seed)
     count = core.parameter_count(model)
     quiz(
         PAGE_ID,

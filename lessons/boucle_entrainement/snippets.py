@@ -1,101 +1,88 @@
 """Code twin of the training-loop page: the complete training script for the settings.
 
-The bug-lab switches that are on appear in the script as the mistakes they are.
+Written from what the page runs: the data functions' and the initialisation's own
+sources, the model's layers read from the built model, the optimizer line from the
+table that builds it (components.optimizers), and the loop as `mistakes.Loop` describes it,
+so the bug-lab switches that are on appear as the mistakes they are.
 """
 
+from torch import nn
+
 from components.i18n import translate
-from lessons.boucle_entrainement import core
-from lessons.optimiseur.snippets import optimizer_line
+from components.optimizers import optimizer_line
+from components.twin_sources import function_source
+from lessons.boucle_entrainement import core, mistakes
 
 
-def data_lines(kind: str, n: int, noise: float, seed: int) -> str:
-    if kind == "moons":
-        body = (
-            f"half = {n} // 2\n"
-            f"angles = torch.rand({n}, generator=generator) * math.pi\n"
-            "upper = torch.stack([torch.cos(angles[:half]), torch.sin(angles[:half])], dim=1)\n"
-            "lower = torch.stack([1 - torch.cos(angles[half:]), 0.5 - torch.sin(angles[half:])], dim=1)\n"
-            f"x = torch.cat([upper, lower]) + {noise!r} * torch.randn({n}, 2, generator=generator)\n"
-            f"y = torch.cat([torch.zeros(half, dtype=torch.long), torch.ones({n} - half, dtype=torch.long)])\n"
-        )
-    else:
-        clean = f"{core.TRUE_W} * x + {core.TRUE_B}" if kind == "line" else "torch.sin(2 * x) * 2"
-        body = (
-            f"x = torch.rand({n}, 1, generator=generator) * 4 - 2\n"
-            f"y = {clean} + {noise!r} * torch.randn({n}, 1, generator=generator)\n"
-        )
+def data_lines(data: core.DataSpec, loop: mistakes.Loop, mistake: str) -> str:
+    """The data functions, then the calls that build the training and validation sets."""
+    make_points = core.POINTS[data.kind]
+    sorting = ""
+    if loop.sorted_unshuffled:
+        call = f"x_train, y_train = sorted_by_target(x_train, y_train){mistake}"
+        sorting = f"\n\n{function_source(core.sorted_by_target)}\n\n{call}\n"
     return (
-        f"generator = torch.Generator().manual_seed({seed})\n{body}"
-        f"order = torch.randperm({n}, generator=generator)\n"
-        f"train, val = order[:{int(0.8 * n)}], order[{int(0.8 * n)}:]\n"
-        "x_train, y_train, x_val, y_val = x[train], y[train], x[val], y[val]\n"
+        f"{function_source(make_points)}\n\n{function_source(core.split_train_val)}\n\n"
+        f"generator = torch.Generator().manual_seed({data.seed})\n"
+        f"x, y = {make_points.__name__}({data.n}, {data.noise!r}, generator)\n"
+        f"x_train, y_train, x_val, y_val = split_train_val(x, y, generator)\n{sorting}"
     )
 
 
-def model_lines(spec: core.ModelSpec, classification: bool) -> str:
-    inputs, outputs = (2, 2) if classification else (1, 1)
-    if spec.kind == "linear":
-        return f"model = nn.Linear({inputs}, {outputs})"
-    layers, size = [], inputs
-    for _ in range(spec.hidden_layers):
-        layers += [f"nn.Linear({size}, {spec.width})", f"nn.{core.ACTIVATIONS[spec.activation].__name__}()"]
-        if spec.dropout:
-            layers.append(f"nn.Dropout({spec.dropout!r})")
-        size = spec.width
-    layers.append(f"nn.Linear({size}, {outputs})")
-    return "model = nn.Sequential(\n" + "".join(f"    {layer},\n" for layer in layers) + ")"
+def layer_code(layer: nn.Module) -> str:
+    if isinstance(layer, nn.Linear):
+        return f"nn.Linear({layer.in_features}, {layer.out_features})"
+    if isinstance(layer, nn.Dropout):
+        return f"nn.Dropout({layer.p!r})"
+    return f"nn.{type(layer).__name__}()"
 
 
-def training_script(
-    kind: str, n: int, noise: float, seed: int, model_spec: core.ModelSpec, spec: core.TrainSpec, device: str, lang: str
-) -> str:
+def model_lines(model: nn.Module) -> str:
+    """The code that builds `model`, read from its layers."""
+    if not isinstance(model, nn.Sequential):
+        return f"model = {layer_code(model)}"
+    return "model = nn.Sequential(\n" + "".join(f"    {layer_code(layer)},\n" for layer in model) + ")"
+
+
+def zero_grad_lines(loop: mistakes.Loop, mistake: str) -> tuple[str, str]:
+    """optimizer.zero_grad() as the loop has it: (before the forward pass, after backward())."""
+    if loop.zero_grad is mistakes.ZeroGrad.AFTER_BACKWARD:
+        return "", f"        optimizer.zero_grad(){mistake}\n"
+    if loop.zero_grad is mistakes.ZeroGrad.NEVER:
+        return f"        # optimizer.zero_grad(){mistake}\n", ""
+    return "        optimizer.zero_grad()\n", ""
+
+
+def validation_lines(loop: mistakes.Loop, mistake: str) -> str:
+    if loop.validates_without_graph:
+        return "    with torch.no_grad():\n        output = model(x_val)\n        val_loss = criterion(output, y_val)\n"
+    return f"    output = model(x_val){mistake}\n    val_loss = criterion(output, y_val)\n"
+
+
+def training_script(setup: core.Setup, lang: str) -> str:
     def comment(key: str) -> str:
         return "# " + translate(f"boucle.twin.{key}", lang)
 
-    def mistake(bug: str) -> str:
-        return "  # " + translate("boucle.twin.mistake", lang) if bug in spec.bugs else ""
+    def mistake_if(changed: bool) -> str:
+        return "  # " + translate("boucle.twin.mistake", lang) if changed else ""
 
-    classification = kind == "moons"
-    criterion = "nn.CrossEntropyLoss()" if classification else f"nn.{core.REGRESSION_LOSSES[spec.loss].__name__}()"
-    lr = spec.optimizer.lr * (100 if "huge_lr" in spec.bugs else 1)
-    optimizer = optimizer_line(type(spec.optimizer)(**{**spec.optimizer.__dict__, "lr": lr})).replace(
-        "[p]", "model.parameters()"
-    )
-    bugs = spec.bugs
-    train_mode = (
-        f"    # model.train(){mistake('no_train_eval')}\n" if "no_train_eval" in bugs else "    model.train()\n"
-    )
-    eval_mode = f"    # model.eval(){mistake('no_train_eval')}\n" if "no_train_eval" in bugs else "    model.eval()\n"
-    zero_before = "        optimizer.zero_grad()\n"
-    if "no_zero_grad" in bugs:
-        zero_before = f"        # optimizer.zero_grad(){mistake('no_zero_grad')}\n"
-    elif "zero_grad_after_backward" in bugs:
-        zero_before = ""
-    zero_after = (
-        f"        optimizer.zero_grad(){mistake('zero_grad_after_backward')}\n"
-        if "zero_grad_after_backward" in bugs
-        else ""
-    )
-    sort = (
-        "order = torch.argsort(y_train.reshape(len(y_train), -1)[:, 0].float(), stable=True)"
-        f"{mistake('no_shuffle_sorted')}\n"
-        "x_train, y_train = x_train[order], y_train[order]\n"
-        if "no_shuffle_sorted" in bugs
-        else ""
-    )
-    shuffle = spec.shuffle and "no_shuffle_sorted" not in bugs
-    if "no_no_grad" in bugs:
-        validation = f"    output = model(x_val){mistake('no_no_grad')}\n    val_loss = criterion(output, y_val)\n"
-    else:
-        validation = (
-            "    with torch.no_grad():\n        output = model(x_val)\n        val_loss = criterion(output, y_val)\n"
-        )
+    spec, loop, correct = setup.train, setup.train.loop, mistakes.CORRECT_LOOP
+    classification = setup.data.kind == core.CLASSIFICATION
+    model = core.make_model(setup.model, classification, spec.seed)
+    criterion = type(core.loss_function(spec, classification)).__name__
+    modes = mistake_if(loop.switches_modes != correct.switches_modes)
+    switch = "" if loop.switches_modes else "# "  # the forgotten calls stay, commented out
+    zero_before, zero_after = zero_grad_lines(loop, mistake_if(loop.zero_grad != correct.zero_grad))
+    validation = validation_lines(loop, mistake_if(loop.validates_without_graph != correct.validates_without_graph))
     accuracy = (
         '    print(epoch, "accuracy =", (output.argmax(dim=1) == y_val).float().mean().item())\n'
         if classification
         else ""
     )
-    global_seed = f"torch.manual_seed({seed})  # nn.Dropout: torch's global generator\n" if model_spec.dropout else ""
+    global_seed = (
+        f"torch.manual_seed({spec.seed})  # nn.Dropout: torch's global generator\n" if setup.model.dropout else ""
+    )
+    data = data_lines(setup.data, loop, mistake_if(loop.sorted_unshuffled != correct.sorted_unshuffled))
     return f'''"""{translate("boucle.twin.docstring", lang)}"""
 import math
 
@@ -103,31 +90,31 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-device = {device!r}
+device = {setup.device!r}
 
 {comment("data")}
-{data_lines(kind, n, noise, seed)}{sort}
+{data}
 {comment("model")}
-{model_lines(model_spec, classification)}
-generator = torch.Generator().manual_seed({seed})
-for layer in model.modules():  # nn.Linear's own initialisation, from a seeded generator
-    if isinstance(layer, nn.Linear):
-        nn.init.kaiming_uniform_(layer.weight, a=math.sqrt(5), generator=generator)
-        bound = 1 / math.sqrt(layer.in_features)
-        nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
+{model_lines(model)}
+
+
+{function_source(core.initialise)}
+
+initialise(model, torch.Generator().manual_seed({spec.seed}))
 model = model.to(device)
 print(model)
 {global_seed}
 {comment("loop")}
-criterion = {criterion}
-optimizer = {optimizer}{mistake("huge_lr")}
+criterion = nn.{criterion}()
+optimizer = {optimizer_line(spec.used_optimizer, "model.parameters()")}{mistake_if(loop.lr_factor != correct.lr_factor)}
 loader = DataLoader(
-    TensorDataset(x_train, y_train), batch_size={spec.batch_size}, shuffle={shuffle},
-    generator=torch.Generator().manual_seed({seed}),
+    TensorDataset(x_train, y_train), batch_size={spec.batch_size}, shuffle={spec.shuffled},
+    generator=torch.Generator().manual_seed({spec.seed}),
 )
 x_val, y_val = x_val.to(device), y_val.to(device)
 for epoch in range(1, {min(spec.epochs, core.MAX_EPOCHS)} + 1):
-{train_mode}    total, count = 0.0, 0
+    {switch}model.train(){modes}
+    total, count = 0.0, 0
     for x, y in loader:
         x, y = x.to(device), y.to(device)
 {zero_before}        loss = criterion(model(x), y)
@@ -135,7 +122,8 @@ for epoch in range(1, {min(spec.epochs, core.MAX_EPOCHS)} + 1):
 {zero_after}        optimizer.step()
         total += loss.item() * len(x)
         count += len(x)
-{eval_mode}{validation}    print(epoch, "train =", total / count)
+    {switch}model.eval(){modes}
+{validation}    print(epoch, "train =", total / count)
     print(epoch, "val =", val_loss.item())
 {accuracy}    if not (math.isfinite(total / count) and math.isfinite(val_loss.item())):
         break

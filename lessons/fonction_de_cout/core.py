@@ -1,7 +1,8 @@
 """Loss lesson: a data set fitted by hand, judged by torch.nn losses.
 
-Pure PyTorch; never imports streamlit. Tensors are float64 so the landscape and the
-optimum are exact enough to compare.
+Pure PyTorch; never imports streamlit. The data set (components.regression) is shared
+with the optimizer lesson; its tensors are float64 so the landscape and the optimum
+are exact enough to compare.
 """
 
 import inspect
@@ -13,9 +14,8 @@ import pandas as pd
 import torch
 from torch import nn
 
-TRUE_W, TRUE_B = 2.0, 1.0
-N_POINTS = 12
-W_RANGE, B_RANGE = (-1.0, 5.0), (-3.0, 5.0)
+from components.regression import B_RANGE, W_RANGE, Dataset, least_squares
+
 LOSSES = ("mse", "mae", "huber", "smooth_l1")
 MODULE_NAMES = {"mse": "nn.MSELoss", "mae": "nn.L1Loss", "huber": "nn.HuberLoss", "smooth_l1": "nn.SmoothL1Loss"}
 
@@ -62,27 +62,6 @@ def loss_module(name: str, delta: float, reduction: str = "mean") -> nn.Module:
 def loss_function(name: str, delta: float) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
     """Any loss of the page, nn module or custom, as f(prediction, target) -> mean loss."""
     return CUSTOM_LOSSES[name] if name in CUSTOM_LOSSES else loss_module(name, delta)
-
-
-# --- Data -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Dataset:
-    x: torch.Tensor  # (n,)
-    y: torch.Tensor  # (n,)
-    outlier: torch.Tensor  # (n,) bool
-
-
-def make_dataset(noise: float, outliers: int, outlier_size: float, seed: int) -> Dataset:
-    """y = 2x + 1 + noise, with `outliers` points pushed up by `outlier_size`."""
-    generator = torch.Generator().manual_seed(seed)
-    x = torch.linspace(-2.0, 2.0, N_POINTS, dtype=torch.float64)
-    y = TRUE_W * x + TRUE_B + noise * torch.randn(N_POINTS, generator=generator, dtype=torch.float64)
-    chosen = torch.randperm(N_POINTS, generator=generator)[:outliers]
-    outlier = torch.zeros(N_POINTS, dtype=torch.bool)
-    outlier[chosen] = True
-    return Dataset(x, y + outlier_size * outlier, outlier)
 
 
 # --- Regression by hand -------------------------------------------------------------
@@ -151,13 +130,6 @@ def landscape(data: Dataset, name: str, delta: float, steps: int = 41) -> pd.Dat
     else:
         values = loss_module(name, delta, reduction="none")(prediction, target).mean(dim=1)
     return pd.DataFrame({"w": grid_w.reshape(-1).tolist(), "b": grid_b.reshape(-1).tolist(), "loss": values.tolist()})
-
-
-def least_squares(data: Dataset) -> tuple[float, float]:
-    """The MSE optimum in closed form: solve [x 1] @ [w b] = y in the least-squares sense."""
-    design = torch.stack([data.x, torch.ones_like(data.x)], dim=1)
-    solution = torch.linalg.lstsq(design, data.y.unsqueeze(1)).solution.squeeze(1)
-    return solution[0].item(), solution[1].item()
 
 
 def best_parameters(data: Dataset, name: str, delta: float) -> tuple[float, float]:

@@ -8,6 +8,7 @@ from components.code_twin import code_twin
 from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
+from components.regression import B_RANGE, W_RANGE, Dataset, DataSettings, make_dataset
 from components.slides import lesson_deck
 from lessons.fonction_de_cout import core, sections
 from lessons.fonction_de_cout.charts import (
@@ -23,8 +24,8 @@ PAGE_ID = "fonction_de_cout"
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def cached_dataset(noise: float, outliers: int, outlier_size: float, seed: int) -> core.Dataset:
-    return core.make_dataset(noise, outliers, outlier_size, seed)
+def cached_dataset(settings: DataSettings) -> Dataset:
+    return make_dataset(settings)
 
 
 def loss_labels() -> dict[str, str]:
@@ -32,7 +33,7 @@ def loss_labels() -> dict[str, str]:
     return names
 
 
-def data_controls() -> tuple[float, int, float, int]:
+def data_controls() -> DataSettings:
     columns = st.columns(4)
     with columns[0]:
         noise = url_state.slider(
@@ -50,15 +51,15 @@ def data_controls() -> tuple[float, int, float, int]:
         seed = url_state.number_input(
             t("fonction_de_cout.data.seed"), key="graine", min_value=0, max_value=1000, value=0
         )
-    return noise, outliers, size, seed
+    return DataSettings(noise, outliers, size, seed)
 
 
 def model_controls() -> tuple[float, float, float]:
     columns = st.columns(3)
     with columns[0]:
-        w = url_state.slider("w", key="w", min_value=core.W_RANGE[0], max_value=core.W_RANGE[1], value=1.0, step=0.05)
+        w = url_state.slider("w", key="w", min_value=W_RANGE[0], max_value=W_RANGE[1], value=1.0, step=0.05)
     with columns[1]:
-        b = url_state.slider("b", key="b", min_value=core.B_RANGE[0], max_value=core.B_RANGE[1], value=0.0, step=0.05)
+        b = url_state.slider("b", key="b", min_value=B_RANGE[0], max_value=B_RANGE[1], value=0.0, step=0.05)
     with columns[2]:
         delta = url_state.slider(
             t("fonction_de_cout.model.delta"), key="delta", min_value=0.2, max_value=3.0, value=1.0, step=0.1
@@ -66,11 +67,11 @@ def model_controls() -> tuple[float, float, float]:
     return w, b, delta
 
 
-def regression_section() -> tuple[core.Dataset, tuple[float, int, float, int], float, float, float]:
+def regression_section() -> tuple[Dataset, DataSettings, float, float, float]:
     st.header(t("fonction_de_cout.regression.title"), divider="gray")
     st.markdown(t("fonction_de_cout.regression.intro"))
     settings = data_controls()
-    data = cached_dataset(*settings)
+    data = cached_dataset(settings)
     w, b, delta = model_controls()
     losses = core.regression_losses(data, w, b, delta)
     columns = st.columns(4)
@@ -97,7 +98,7 @@ def regression_section() -> tuple[core.Dataset, tuple[float, int, float, int], f
         datasets=contributions_chart_data(share, labels),
         alt=t("fonction_de_cout.regression.contributions_alt"),
     )
-    if settings[1] > 0:
+    if settings.outliers > 0:
         outlier_share = {
             name: share[(share["loss"] == name) & share["outlier"]]["value"].sum() / max(losses[name], 1e-12)
             for name in ("mse", "mae")

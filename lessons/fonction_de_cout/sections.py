@@ -1,6 +1,8 @@
 """Sections of the loss page after the regression: shapes, landscape, classification,
 reduction, a custom loss, and the quiz."""
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
@@ -8,6 +10,7 @@ from components import url_state
 from components.charts import show_chart, show_chart_with_data
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
+from components.regression import B_RANGE, W_RANGE, Dataset, DataSettings, make_dataset
 from lessons.fonction_de_cout import core
 from lessons.fonction_de_cout.charts import (
     landscape_chart,
@@ -24,13 +27,13 @@ EXTREME_LOGITS = ("10", "100", "1000", "10000")
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def cached_landscape(settings: tuple, name: str, delta: float) -> pd.DataFrame:
-    return core.landscape(core.make_dataset(*settings), name, delta, LANDSCAPE_STEPS)
+def cached_landscape(settings: DataSettings, name: str, delta: float) -> pd.DataFrame:
+    return core.landscape(make_dataset(settings), name, delta, LANDSCAPE_STEPS)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def cached_best(settings: tuple, name: str, delta: float) -> tuple[float, float]:
-    return core.best_parameters(core.make_dataset(*settings), name, delta)
+def cached_best(settings: DataSettings, name: str, delta: float) -> tuple[float, float]:
+    return core.best_parameters(make_dataset(settings), name, delta)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -38,7 +41,7 @@ def cached_shapes(delta: float, custom: str) -> pd.DataFrame:
     return core.loss_shapes(delta, custom)
 
 
-def shapes_section(data: core.Dataset, w: float, b: float, delta: float, custom: str, labels: dict[str, str]) -> None:
+def shapes_section(data: Dataset, w: float, b: float, delta: float, custom: str, labels: dict[str, str]) -> None:
     st.header(t("fonction_de_cout.shapes.title"), divider="gray")
     st.markdown(t("fonction_de_cout.shapes.intro", delta=delta))
     residuals = (w * data.x + b - data.y).tolist()
@@ -55,7 +58,7 @@ def shapes_section(data: core.Dataset, w: float, b: float, delta: float, custom:
 
 
 def landscape_section(
-    settings: tuple, data: core.Dataset, w: float, b: float, delta: float, labels: dict[str, str]
+    settings: DataSettings, data: Dataset, w: float, b: float, delta: float, labels: dict[str, str]
 ) -> tuple[float, float]:
     """`settings` (the data widgets' values) keys the cached landscape and optimum."""
     st.header(t("fonction_de_cout.landscape.title"), divider="gray")
@@ -68,8 +71,8 @@ def landscape_section(
     left, right = st.columns([3, 2], gap="large")
     with left:
         steps = (
-            (core.W_RANGE[1] - core.W_RANGE[0]) / (LANDSCAPE_STEPS - 1),
-            (core.B_RANGE[1] - core.B_RANGE[0]) / (LANDSCAPE_STEPS - 1),
+            (W_RANGE[1] - W_RANGE[0]) / (LANDSCAPE_STEPS - 1),
+            (B_RANGE[1] - B_RANGE[0]) / (LANDSCAPE_STEPS - 1),
         )
         titles = {
             "loss": labels[name],
@@ -199,7 +202,7 @@ def _probabilities(values: tuple[float, ...]) -> str:
     return "(" + ", ".join(f"{v:.3g}" for v in values) + ")"
 
 
-def reduction_section(data: core.Dataset, w: float, b: float) -> None:
+def reduction_section(data: Dataset, w: float, b: float) -> None:
     st.header(t("fonction_de_cout.reduction.title"), divider="gray")
     st.markdown(t("fonction_de_cout.reduction.intro"))
     result = core.reductions(data, w, b)
@@ -220,7 +223,7 @@ def reduction_section(data: core.Dataset, w: float, b: float) -> None:
     )
 
 
-def custom_section(data: core.Dataset, w: float, b: float, delta: float) -> str:
+def custom_section(data: Dataset, w: float, b: float, delta: float) -> str:
     st.header(t("fonction_de_cout.custom.title"), divider="gray")
     st.markdown(t("fonction_de_cout.custom.intro"))
     name = url_state.selectbox(
@@ -250,11 +253,11 @@ def custom_section(data: core.Dataset, w: float, b: float, delta: float) -> str:
 
 
 def quiz_section(
-    settings: tuple, data: core.Dataset, w: float, b: float, delta: float, logits: tuple[float, ...], true_class: int
+    settings: DataSettings, data: Dataset, w: float, b: float, delta: float, logits: tuple[float, ...], true_class: int
 ) -> None:
-    noise, outliers, size, seed = settings
-    if outliers > 0:
-        doubled = core.make_dataset(noise, outliers, size * 2, seed)
+    size = settings.outlier_size
+    if settings.outliers > 0:
+        doubled = make_dataset(dataclasses.replace(settings, outlier_size=size * 2))
         before = core.regression_losses(data, w, b, delta)
         after = core.regression_losses(doubled, w, b, delta)
         growth = {name: after[name] - before[name] for name in core.LOSSES}

@@ -1,11 +1,17 @@
-"""Code twin of the loss page: the script that rebuilds the data and recomputes each loss."""
+"""Code twin of the loss page: the script that rebuilds the data and recomputes each loss.
+
+The data comes from the source of the page's own builder (components.regression), the
+custom loss from the source of the page's own function.
+"""
 
 from components.i18n import translate
+from components.regression import DataSettings, points_call, regression_points
+from components.twin_sources import function_source
 from lessons.fonction_de_cout import core
 
 
 def loss_script(
-    settings: tuple[float, int, float, int],
+    settings: DataSettings,
     w: float,
     b: float,
     delta: float,
@@ -17,7 +23,6 @@ def loss_script(
     def comment(key: str) -> str:
         return "# " + translate(f"fonction_de_cout.twin.{key}", lang)
 
-    noise, outliers, size, seed = settings
     return f'''"""{translate("fonction_de_cout.twin.docstring", lang)}"""
 import math
 
@@ -25,12 +30,9 @@ import torch
 from torch import nn
 
 {comment("data")}
-generator = torch.Generator().manual_seed({seed})
-x = torch.linspace(-2.0, 2.0, {core.N_POINTS}, dtype=torch.float64)
-noise = torch.randn({core.N_POINTS}, generator=generator, dtype=torch.float64)
-y = {core.TRUE_W} * x + {core.TRUE_B} + {noise!r} * noise
-outliers = torch.randperm({core.N_POINTS}, generator=generator)[:{outliers}]
-y[outliers] += {size!r}
+{function_source(regression_points)}
+
+x, y, outlier = {points_call(settings)}
 
 {comment("model")}
 w, b = {w!r}, {b!r}

@@ -1,10 +1,14 @@
 """Optimizer lesson: real torch.optim optimizers descending 2-D loss surfaces.
 
-Pure PyTorch; never imports streamlit. Every surface is a PyTorch function of a
+Pure PyTorch; never imports streamlit. Every surface is a PyTorch formula of a
 parameter tensor whose last dimension is 2, so the same code draws the surface on a
-grid and computes the loss inside the training loop.
+grid and computes the loss inside the optimization loop; the code twin shows each
+formula's own source. Optimizers and schedulers come from components.optimizers,
+the regression data from components.regression (the loss lesson uses them too).
 """
 
+import dataclasses
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,45 +16,59 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import torch
+from torch.optim.lr_scheduler import LRScheduler
 
-from lessons.fonction_de_cout.core import least_squares, make_dataset
+from components.optimizers import OptimizerSpec, make_optimizer, make_scheduler
+from components.regression import B_RANGE, W_RANGE, Dataset, DataSettings, least_squares, make_dataset
 
 MAX_STEPS = 500
 GRID_STEPS = 41
-REGRESSION_DATA = make_dataset(noise=0.5, outliers=0, outlier_size=0.0, seed=0)  # the loss lesson's line
+REGRESSION = "regression"  # the surface with a data set, drawn with its fitted line
+REGRESSION_SETTINGS = DataSettings(noise=0.5)  # the loss lesson's line, without its outlier
+OUTSIDE, NOT_FINITE = "outside", "not_finite"  # why a trajectory stopped
 
 
-def _regression_mse(p: torch.Tensor) -> torch.Tensor:
-    """MSE of y ≈ w·x + b over the loss lesson's data; p[..., 0] = w, p[..., 1] = b."""
-    x, y = REGRESSION_DATA.x, REGRESSION_DATA.y
-    prediction = p[..., 0:1] * x + p[..., 1:2]  # (..., n)
+@functools.cache
+def regression_data() -> Dataset:
+    """The regression surface's data, built on first use (importing the lesson computes nothing)."""
+    return make_dataset(REGRESSION_SETTINGS)
+
+
+# --- Surfaces ------------------------------------------------------------------------
+# Each formula takes p of shape (..., 2) and returns the loss, of shape (...). No
+# docstrings: the code twin shows these sources as they are.
+
+
+# The mean squared error of y ≈ w·x + b over the data (x, y); p[..., 0] = w, p[..., 1] = b.
+def regression_mse(p, x, y):
+    prediction = p[..., 0:1] * x + p[..., 1:2]
     return ((prediction - y) ** 2).mean(dim=-1)
 
 
-def _bowl(condition: float) -> Callable[[torch.Tensor], torch.Tensor]:
-    return lambda p: 0.5 * (p[..., 0] ** 2 + condition * p[..., 1] ** 2)
+def bowl(p, condition):
+    return 0.5 * (p[..., 0] ** 2 + condition * p[..., 1] ** 2)
 
 
-def _rosenbrock(p: torch.Tensor) -> torch.Tensor:
+def rosenbrock(p):
     return (1 - p[..., 0]) ** 2 + 100 * (p[..., 1] - p[..., 0] ** 2) ** 2
 
 
-def _himmelblau(p: torch.Tensor) -> torch.Tensor:
+def himmelblau(p):
     x, y = p[..., 0], p[..., 1]
     return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
 
 
-def _beale(p: torch.Tensor) -> torch.Tensor:
+def beale(p):
     x, y = p[..., 0], p[..., 1]
     return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
 
 
-def _saddle(p: torch.Tensor) -> torch.Tensor:
+def saddle(p):
     return p[..., 0] ** 2 - p[..., 1] ** 2
 
 
-def _wells(p: torch.Tensor) -> torch.Tensor:
-    """Four wells of different depths: (x² − 1)² + (y² − 1)² + 0.25x + 0.1y."""
+# Four wells of different depths: (x² − 1)² + (y² − 1)² + 0.25x + 0.1y.
+def wells(p):
     x, y = p[..., 0], p[..., 1]
     return (x**2 - 1) ** 2 + (y**2 - 1) ** 2 + 0.25 * x + 0.1 * y
 
@@ -67,35 +85,53 @@ def _wells_minima() -> tuple[tuple[float, float], ...]:
 
 @dataclass(frozen=True)
 class Surface:
-    function: Callable[[torch.Tensor], torch.Tensor]
+    formula: Callable[..., torch.Tensor]  # formula(p, *inputs)
     x_range: tuple[float, float]
     y_range: tuple[float, float]
     minima: tuple[tuple[float, float], ...]  # empty for the saddle, which has none
     start: tuple[float, float]
     log_colour: bool  # spans orders of magnitude: a log colour scale shows the valley
     axis_names: tuple[str, str] = ("x", "y")
+    inputs: tuple = ()  # the formula's other arguments: the bowl's condition number, the regression's data
+
+    def function(self, p: torch.Tensor) -> torch.Tensor:
+        """The loss at p, of shape (..., 2)."""
+        return self.formula(p, *self.inputs)
 
 
-SURFACE_NAMES = ("regression", "bowl", "rosenbrock", "himmelblau", "beale", "saddle", "wells")
+_SURFACES_WITHOUT_DATA = {
+    "bowl": Surface(bowl, (-3.0, 3.0), (-3.0, 3.0), ((0.0, 0.0),), (-2.5, 2.0), False),
+    "rosenbrock": Surface(rosenbrock, (-2.0, 2.0), (-1.0, 3.0), ((1.0, 1.0),), (-1.5, 2.5), True),
+    "himmelblau": Surface(
+        himmelblau,
+        (-5.0, 5.0),
+        (-5.0, 5.0),
+        ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)),
+        (0.0, -0.5),
+        True,
+    ),
+    "beale": Surface(beale, (-4.5, 4.5), (-4.5, 4.5), ((3.0, 0.5),), (1.0, 1.5), True),
+    "saddle": Surface(saddle, (-2.0, 2.0), (-2.0, 2.0), (), (-1.5, 0.05), False),
+    "wells": Surface(wells, (-2.0, 2.0), (-2.0, 2.0), _wells_minima(), (0.1, 1.6), False),
+}
+SURFACE_NAMES = (REGRESSION, *_SURFACES_WITHOUT_DATA)
+
+
+@functools.cache
+def _regression_surface() -> Surface:
+    data = regression_data()
+    return Surface(
+        regression_mse, W_RANGE, B_RANGE, (least_squares(data),), (-0.5, 4.0), True, ("w", "b"), (data.x, data.y)
+    )
 
 
 def surface(name: str, condition: float = 10.0) -> Surface:
-    if name == "regression":
-        return Surface(
-            _regression_mse, (-1.0, 5.0), (-3.0, 5.0), (least_squares(REGRESSION_DATA),), (-0.5, 4.0), True, ("w", "b")
-        )
+    """The surface `name`; `condition` is the bowl's condition number (no other surface has one)."""
+    if name == REGRESSION:
+        return _regression_surface()
     if name == "bowl":
-        return Surface(_bowl(condition), (-3.0, 3.0), (-3.0, 3.0), ((0.0, 0.0),), (-2.5, 2.0), False)
-    if name == "rosenbrock":
-        return Surface(_rosenbrock, (-2.0, 2.0), (-1.0, 3.0), ((1.0, 1.0),), (-1.5, 2.5), True)
-    if name == "himmelblau":
-        minima = ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126))
-        return Surface(_himmelblau, (-5.0, 5.0), (-5.0, 5.0), minima, (0.0, -0.5), True)
-    if name == "beale":
-        return Surface(_beale, (-4.5, 4.5), (-4.5, 4.5), ((3.0, 0.5),), (1.0, 1.5), True)
-    if name == "saddle":
-        return Surface(_saddle, (-2.0, 2.0), (-2.0, 2.0), (), (-1.5, 0.05), False)
-    return Surface(_wells, (-2.0, 2.0), (-2.0, 2.0), _wells_minima(), (0.1, 1.6), False)
+        return dataclasses.replace(_SURFACES_WITHOUT_DATA[name], inputs=(condition,))
+    return _SURFACES_WITHOUT_DATA[name]
 
 
 def surface_grid(name: str, condition: float, steps: int = GRID_STEPS) -> pd.DataFrame:
@@ -111,59 +147,18 @@ def surface_grid(name: str, condition: float, steps: int = GRID_STEPS) -> pd.Dat
     )
 
 
-# --- Optimizers -------------------------------------------------------------------
-
-OPTIMIZER_KINDS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
-SCHEDULERS = ("none", "step", "exponential", "cosine")
+# --- Trajectories ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class OptimizerSpec:
-    """One optimizer's widgets: primitives only, so it keys the cache."""
+class Experiment:
+    """The page's settings: a surface, the optimizers compared, their start, the steps."""
 
-    kind: str = "sgd"
-    lr: float = 0.1
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    weight_decay: float = 0.0
-    scheduler: str = "none"
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind} (lr={self.lr:g})"
-
-
-def make_optimizer(spec: OptimizerSpec, parameters: list[torch.Tensor]) -> torch.optim.Optimizer:
-    if spec.kind == "sgd":
-        return torch.optim.SGD(parameters, lr=spec.lr, weight_decay=spec.weight_decay)
-    if spec.kind in ("momentum", "nesterov"):
-        return torch.optim.SGD(
-            parameters,
-            lr=spec.lr,
-            momentum=spec.momentum,
-            nesterov=spec.kind == "nesterov",
-            weight_decay=spec.weight_decay,
-        )
-    if spec.kind == "adagrad":
-        return torch.optim.Adagrad(parameters, lr=spec.lr, weight_decay=spec.weight_decay)
-    if spec.kind == "rmsprop":
-        return torch.optim.RMSprop(parameters, lr=spec.lr, weight_decay=spec.weight_decay)
-    optimizer = torch.optim.Adam if spec.kind == "adam" else torch.optim.AdamW
-    return optimizer(parameters, lr=spec.lr, betas=(spec.beta1, spec.beta2), weight_decay=spec.weight_decay)
-
-
-def make_scheduler(spec: OptimizerSpec, optimizer: torch.optim.Optimizer, steps: int):
-    if spec.scheduler == "step":
-        return torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(steps // 4, 1), gamma=0.5)
-    if spec.scheduler == "exponential":
-        return torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.99)
-    if spec.scheduler == "cosine":
-        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
-    return None
-
-
-# --- Trajectories ------------------------------------------------------------------
+    surface: str
+    condition: float
+    specs: tuple[OptimizerSpec, ...]
+    start: tuple[float, float]
+    steps: int
 
 
 @dataclass(frozen=True)
@@ -171,11 +166,62 @@ class Trajectory:
     points: tuple[tuple[float, float], ...]  # the start, then p after each step
     losses: tuple[float, ...]  # f at each point
     stopped_at: int | None  # the step at which it left the area or stopped being finite
-    reason: str | None  # "outside" or "not_finite"
+    reason: str | None  # OUTSIDE or NOT_FINITE
 
     @property
     def diverged(self) -> bool:
         return self.stopped_at is not None
+
+
+@dataclass
+class _Run:
+    """One optimizer's run in progress: its parameter, optimizer, and what it went through."""
+
+    p: torch.Tensor
+    optimizer: torch.optim.Optimizer
+    scheduler: LRScheduler | None
+    points: list[tuple[float, float]]
+    losses: list[float] = dataclasses.field(default_factory=list)
+    stop: tuple[int, str] | None = None  # (step, OUTSIDE or NOT_FINITE)
+
+
+def _start_run(spec: OptimizerSpec, start: tuple[float, float], steps: int) -> _Run:
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    optimizer = make_optimizer(spec, [p])
+    return _Run(p, optimizer, make_scheduler(spec, optimizer, steps), [tuple(start)])
+
+
+def _step_together(chosen: Surface, running: list[_Run], step: int) -> None:
+    """One step of every running optimizer: each zero_grad(), one loss summing each
+    optimizer's own f(p), one backward() (each p only receives the gradient of its own
+    term), then each step(). One graph for all keeps four optimizers cheap."""
+    for run in running:
+        run.optimizer.zero_grad()
+    values = chosen.function(torch.stack([run.p for run in running]))
+    values.sum().backward()
+    for run, value in zip(running, values.tolist(), strict=True):
+        run.losses.append(value)  # f at the point this step starts from
+        run.optimizer.step()
+        if run.scheduler is not None:
+            run.scheduler.step()
+        x, y = run.p.detach().tolist()
+        if not (math.isfinite(x) and math.isfinite(y)):
+            run.stop = (step, NOT_FINITE)
+            continue
+        run.points.append((x, y))
+        if not _inside(chosen, x, y):
+            run.stop = (step, OUTSIDE)
+
+
+def _finished(chosen: Surface, run: _Run) -> Trajectory:
+    """The run as a Trajectory: the loss at its last point is computed here, the loop
+    never reaches it (none after a non-finite step: that point is not kept)."""
+    losses = run.losses
+    if run.stop is None or run.stop[1] == OUTSIDE:
+        with torch.no_grad():
+            losses = [*losses, chosen.function(torch.tensor(run.points[-1], dtype=torch.float64)).item()]
+    stopped_at, reason = run.stop or (None, None)
+    return Trajectory(tuple(run.points), tuple(losses), stopped_at, reason)
 
 
 def trajectories(
@@ -186,54 +232,22 @@ def trajectories(
     steps: int,
     between_steps: Callable[[], None] | None = None,
 ) -> tuple[Trajectory, ...]:
-    """Run every optimizer from the same start, in lockstep, with the real loop.
+    """Run every optimizer from the same start, in lockstep, with the real loop, until
+    each has done `steps` steps, left the drawn area, or stopped being finite.
 
-    At each step: every optimizer's zero_grad(), one loss summing each optimizer's own
-    f(p), one backward() (each p only receives the gradient of its own term), then
-    every optimizer's step(). One graph for all of them keeps four optimizers x 500
-    steps cheap enough for a server shared by a class. `between_steps`, when given,
-    is called after every step (the page lets other sessions' reruns through there).
-    """
+    `between_steps`, when given, is called after every step (the page lets other
+    sessions' reruns through there)."""
     chosen = surface(name, condition)
     steps = min(steps, MAX_STEPS)
-    parameters = [torch.tensor(start, dtype=torch.float64, requires_grad=True) for _ in specs]
-    optimizers = [make_optimizer(spec, [p]) for spec, p in zip(specs, parameters, strict=True)]
-    schedulers = [make_scheduler(spec, optimizer, steps) for spec, optimizer in zip(specs, optimizers, strict=True)]
-    points = [[tuple(start)] for _ in specs]
-    losses: list[list[float]] = [[] for _ in specs]
-    stops: list[tuple[int, str] | None] = [None for _ in specs]
+    runs = [_start_run(spec, start, steps) for spec in specs]
     for step in range(1, steps + 1):
-        running = [index for index, stop in enumerate(stops) if stop is None]
+        running = [run for run in runs if run.stop is None]
         if not running:
             break
-        for index in running:
-            optimizers[index].zero_grad()
-        values = chosen.function(torch.stack([parameters[index] for index in running]))
-        values.sum().backward()
-        for index, value in zip(running, values.tolist(), strict=True):
-            losses[index].append(value)  # f at the point this step starts from
-            optimizers[index].step()
-            if schedulers[index] is not None:
-                schedulers[index].step()
-            x, y = parameters[index].detach().tolist()
-            if not (math.isfinite(x) and math.isfinite(y)):
-                stops[index] = (step, "not_finite")
-                continue
-            points[index].append((x, y))
-            if not _inside(chosen, x, y):
-                stops[index] = (step, "outside")
+        _step_together(chosen, running, step)
         if between_steps is not None:
             between_steps()
-    results = []
-    for index, stop in enumerate(stops):
-        if stop is None:  # the loss at the final point, never computed inside the loop
-            with torch.no_grad():
-                losses[index].append(chosen.function(parameters[index].detach()).item())
-        elif stop[1] == "outside":
-            with torch.no_grad():
-                losses[index].append(chosen.function(torch.tensor(points[index][-1], dtype=torch.float64)).item())
-        results.append(Trajectory(tuple(points[index]), tuple(losses[index]), *(stop or (None, None))))
-    return tuple(results)
+    return tuple(_finished(chosen, run) for run in runs)
 
 
 def trajectory(
@@ -294,8 +308,7 @@ def safer_learning_rate(
 ) -> float | None:
     """The largest learning rate among `choices`, below spec.lr, that does not diverge."""
     for lr in sorted((c for c in choices if c < spec.lr), reverse=True):
-        candidate = OptimizerSpec(**{**spec.__dict__, "lr": lr})
-        if not trajectory(name, condition, candidate, start, steps, between_steps).diverged:
+        if not trajectory(name, condition, dataclasses.replace(spec, lr=lr), start, steps, between_steps).diverged:
             return lr
     return None
 

@@ -9,10 +9,18 @@ from components.errors import guarded_callback
 from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
+from components.regression import LINE_X_RANGE
 from components.run_lock import let_others_run
 from components.slides import lesson_deck
 from lessons.optimiseur import core, sections
-from lessons.optimiseur.charts import ANIMATION_KEYS_JS, SPEEDS_MS, animated_chart, chart_datasets
+from lessons.optimiseur.charts import (
+    ANIMATION_KEYS_JS,
+    CHART_KEY,
+    SPEEDS_MS,
+    START_SELECTION,
+    animated_chart,
+    chart_datasets,
+)
 from lessons.optimiseur.snippets import optimizer_script
 
 PAGE_ID = "optimiseur"
@@ -26,8 +34,15 @@ def cached_grid(name: str, condition: float) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def cached_trajectories(name: str, condition: float, specs: tuple, start: tuple, steps: int) -> tuple:
-    return core.trajectories(name, condition, specs, start, steps, between_steps=let_others_run)
+def cached_trajectories(experiment: core.Experiment) -> tuple[core.Trajectory, ...]:
+    return core.trajectories(
+        experiment.surface,
+        experiment.condition,
+        experiment.specs,
+        experiment.start,
+        experiment.steps,
+        between_steps=let_others_run,
+    )
 
 
 def surface_controls() -> tuple[str, float]:
@@ -60,15 +75,15 @@ def use_clicked_start() -> None:
     Anything but a point with finite coordinates is ignored; a point off the map is
     moved to its edge."""
     chosen = core.surface(st.session_state.get(SHOWN_SURFACE_KEY, core.SURFACE_NAMES[0]))
-    start = core.clicked_start(st.session_state["carte"].selection.get("depart"), chosen)
+    start = core.clicked_start(st.session_state[CHART_KEY].selection.get(START_SELECTION), chosen)
     if start is not None:
-        st.session_state["x0"], st.session_state["y0"] = start
+        st.session_state.update(zip(START_KEYS, start, strict=True))
 
 
 def start_controls(name: str, condition: float) -> tuple[float, float]:
     chosen = core.surface(name, condition)
     if st.session_state.get(SHOWN_SURFACE_KEY, name) != name:  # a new surface: its own start
-        st.session_state["x0"], st.session_state["y0"] = chosen.start
+        st.session_state.update(zip(START_KEYS, chosen.start, strict=True))
     st.session_state[SHOWN_SURFACE_KEY] = name
     columns = st.columns(2)
     start = []
@@ -112,13 +127,14 @@ def paths_frame(labels: list[str], results: tuple[core.Trajectory, ...], chosen:
 
 
 def fit_frames(labels: list[str], results: tuple[core.Trajectory, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    data = core.REGRESSION_DATA
+    """The regression's data points, and each optimizer's line w·x + b at every step (two ends each)."""
+    data = core.regression_data()
     points = pd.DataFrame({"x": data.x.tolist(), "y": data.y.tolist()})
     rows = []
     for label, result in zip(labels, results, strict=True):
         last = len(result.points) - 1
         for step, (w, b) in enumerate(result.points):
-            for px in (-2.4, 2.4):
+            for px in LINE_X_RANGE:
                 rows.append({"label": label, "step": step, "last": last, "px": px, "py": w * px + b})
     return points, pd.DataFrame(rows)
 
@@ -152,27 +168,27 @@ def cached_chart_template(
         steps,
         SPEEDS_MS[speed],
         chart_labels,
-        with_fit=name == "regression",
+        with_fit=name == core.REGRESSION,
     )
     return chart.to_dict(validate=False)  # the builder's output is validated in the unit tests
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_chart_spec(
-    name: str, condition: float, specs: tuple, start: tuple, steps: int, speed: str, lang: str
-) -> dict:
+def cached_chart_spec(experiment: core.Experiment, speed: str, lang: str) -> dict:
     """The template filled with this setting's data (grid, trajectories, minima, line)."""
-    results = cached_trajectories(name, condition, specs, start, steps)
-    labels = tuple(spec.label for spec in specs)
+    results = cached_trajectories(experiment)
+    labels = tuple(spec.label for spec in experiment.specs)
+    name, condition = experiment.surface, experiment.condition
     chosen = core.surface(name, condition)
     datasets = chart_datasets(
         cached_grid(name, condition),
         paths_frame(list(labels), results, chosen),
         list(chosen.minima),
-        steps,
-        fit=fit_frames(list(labels), results) if name == "regression" else None,
+        experiment.steps,
+        fit=fit_frames(list(labels), results) if name == core.REGRESSION else None,
     )
-    return {**cached_chart_template(name, condition, labels, steps, speed, lang), "datasets": datasets}
+    template = cached_chart_template(name, condition, labels, experiment.steps, speed, lang)
+    return {**template, "datasets": datasets}
 
 
 deck = lesson_deck(
@@ -191,7 +207,8 @@ def optimizer_experiment() -> None:
         name, condition = surface_controls()
         start = start_controls(name, condition)
         specs, steps = sections.optimizer_controls()
-        results = cached_trajectories(name, condition, specs, start, steps)
+        experiment = core.Experiment(name, condition, specs, start, steps)
+        results = cached_trajectories(experiment)
         labels = [spec.label for spec in specs]
         chosen = core.surface(name, condition)
 
@@ -205,25 +222,25 @@ def optimizer_experiment() -> None:
             horizontal=True,
         )
         st.vega_lite_chart(
-            cached_chart_spec(name, condition, specs, start, steps, speed, current_language()),
-            key="carte",
+            cached_chart_spec(experiment, speed, current_language()),
+            key=CHART_KEY,
             on_select=guarded_callback(PAGE_ID, use_clicked_start),
-            selection_mode=["depart"],
+            selection_mode=[START_SELECTION],
             width="content",
             alt=sections.chart_description(name, labels, results, chosen),
         )
         st.caption(t("optimiseur.animation.how"))
         st.html(ANIMATION_KEYS_JS, unsafe_allow_javascript=True)
-        sections.divergence_notices(name, condition, specs, start, steps, results)
+        sections.divergence_notices(experiment, results)
         sections.results_table(labels, results, chosen)
     with deck.slide("interieur"):
-        sections.inside_section(name, condition, specs, start, steps, results)
+        sections.inside_section(experiment, results)
     with deck.slide("code"):
         st.header(t("optimiseur.twin_title"), divider="gray")
-        code_twin(optimizer_script(name, condition, specs, start, steps, current_language()), "optimiseur.py")
+        code_twin(optimizer_script(experiment, current_language()), "optimiseur.py")
     with deck.slide("quiz"):
         st.header(t("optimiseur.quiz_title"), divider="gray")
-        sections.quiz_section(name, condition, specs, start, steps, results)
+        sections.quiz_section(experiment, results)
 
 
 optimizer_experiment()

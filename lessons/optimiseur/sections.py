@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import url_state
 from components.i18n import t
+from components.optimizers import OPTIMIZER_KINDS, SCHEDULER_NAMES, OptimizerSpec
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
 from components.run_lock import let_others_run
 from lessons.optimiseur import core
@@ -49,7 +50,7 @@ def suffix(slot: int) -> str:
     return "" if slot == 0 else str(slot + 1)
 
 
-def optimizer_controls() -> tuple[tuple[core.OptimizerSpec, ...], int]:
+def optimizer_controls() -> tuple[tuple[OptimizerSpec, ...], int]:
     st.subheader(t("optimiseur.optimizers.title"))
     st.markdown(t("optimiseur.optimizers.intro"))
     columns = st.columns(MAX_OPTIMIZERS)
@@ -61,16 +62,16 @@ def optimizer_controls() -> tuple[tuple[core.OptimizerSpec, ...], int]:
             specs.append(spec)
     if not specs:
         st.info(t("optimiseur.optimizers.none_chosen"))
-        specs.append(core.OptimizerSpec())
+        specs.append(OptimizerSpec())
     steps = url_state.slider(
         t("optimiseur.optimizers.steps"), key="pas", min_value=10, max_value=core.MAX_STEPS, value=150, step=10
     )
     return tuple(specs), steps
 
 
-def slot_controls(slot: int) -> core.OptimizerSpec | None:
+def slot_controls(slot: int) -> OptimizerSpec | None:
     key = suffix(slot)
-    kinds = (NONE, *core.OPTIMIZER_KINDS) if slot else core.OPTIMIZER_KINDS
+    kinds = (NONE, *OPTIMIZER_KINDS) if slot else OPTIMIZER_KINDS
     default = kinds.index(DEFAULT_KINDS[slot])
     kind = url_state.selectbox(
         t("optimiseur.optimizers.slot", number=slot + 1),
@@ -109,11 +110,11 @@ def slot_controls(slot: int) -> core.OptimizerSpec | None:
         )
         values["scheduler"] = url_state.selectbox(
             t("optimiseur.optimizers.scheduler"),
-            core.SCHEDULERS,
+            SCHEDULER_NAMES,
             key=f"sched{key}",
             format_func=lambda option: t(f"optimiseur.scheduler.{option}"),
         )
-    return core.OptimizerSpec(**values)
+    return OptimizerSpec(**values)
 
 
 def chart_description(name: str, labels: list[str], results: tuple[core.Trajectory, ...], chosen: core.Surface) -> str:
@@ -127,18 +128,25 @@ def chart_description(name: str, labels: list[str], results: tuple[core.Trajecto
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def cached_safer_learning_rate(
-    name: str, condition: float, spec: core.OptimizerSpec, start: tuple, steps: int
-) -> float | None:
+def cached_safer_learning_rate(experiment: core.Experiment, spec: OptimizerSpec) -> float | None:
     choices = tuple(float(lr) for lr in LEARNING_RATES)
-    return core.safer_learning_rate(name, condition, spec, start, steps, choices, between_steps=let_others_run)
+    return core.safer_learning_rate(
+        experiment.surface,
+        experiment.condition,
+        spec,
+        experiment.start,
+        experiment.steps,
+        choices,
+        between_steps=let_others_run,
+    )
 
 
-def divergence_notices(name, condition, specs, start, steps, results) -> None:
-    for spec, result in zip(specs, results, strict=True):
+def divergence_notices(experiment: core.Experiment, results: tuple[core.Trajectory, ...]) -> None:
+    """A warning for each optimizer that stopped, with a learning rate that would not have."""
+    for spec, result in zip(experiment.specs, results, strict=True):
         if not result.diverged:
             continue
-        safer = cached_safer_learning_rate(name, condition, spec, start, steps)
+        safer = cached_safer_learning_rate(experiment, spec)
         advice = (
             t("optimiseur.divergence.try", lr=f"{safer:g}") if safer is not None else t("optimiseur.divergence.no_safe")
         )
@@ -163,7 +171,9 @@ def results_table(labels: list[str], results: tuple[core.Trajectory, ...], chose
     st.table(rows, hide_index=True)
 
 
-def inside_section(name, condition, specs, start, steps, results) -> None:
+def inside_section(experiment: core.Experiment, results: tuple[core.Trajectory, ...]) -> None:
+    """One optimizer's step, read from inside: p, its gradient, the lr, the update, opt.state[p]."""
+    specs = experiment.specs
     st.header(t("optimiseur.inside.title"), divider="gray")
     st.markdown(t("optimiseur.inside.intro"))
     left, right = st.columns(2)
@@ -186,7 +196,9 @@ def inside_section(name, condition, specs, start, steps, results) -> None:
             if last == 1
             else url_state.slider(t("optimiseur.inside.step"), key="pas_vu", min_value=1, max_value=last, value=1)
         )
-    details = core.inspect_step(name, condition, specs[slot], start, steps, step)
+    details = core.inspect_step(
+        experiment.surface, experiment.condition, specs[slot], experiment.start, experiment.steps, step
+    )
     st.latex(FORMULAS[specs[slot].kind])
     rows = [
         ("p_before", details.before),
@@ -211,9 +223,10 @@ def _format(value) -> str:
     return f"{value:.6g}"
 
 
-def quiz_section(name, condition, specs, start, steps, results) -> None:
+def quiz_section(experiment: core.Experiment, results: tuple[core.Trajectory, ...]) -> None:
+    name, specs, start, steps = experiment.surface, experiment.specs, experiment.start, experiment.steps
     first = specs[0]
-    outcome = _outcome(name, condition, results[0])
+    outcome = _outcome(experiment, results[0])
     quiz(
         PAGE_ID,
         ChoiceQuestion(
@@ -224,7 +237,7 @@ def quiz_section(name, condition, specs, start, steps, results) -> None:
             explanation=t("optimiseur.quiz.converge_why", outcome=t(f"optimiseur.quiz.outcome_{outcome}")),
         ),
     )
-    one_step = core.trajectory(name, condition, core.OptimizerSpec(kind="sgd", lr=first.lr), start, 1)
+    one_step = core.trajectory(name, experiment.condition, OptimizerSpec(kind="sgd", lr=first.lr), start, 1)
     if len(one_step.points) > 1:
         quiz(
             PAGE_ID,
@@ -250,7 +263,7 @@ def quiz_section(name, condition, specs, start, steps, results) -> None:
         )
 
 
-def _outcome(name: str, condition: float, result: core.Trajectory) -> str:
+def _outcome(experiment: core.Experiment, result: core.Trajectory) -> str:
     if result.diverged:
         return "diverges"
-    return "converges" if core.converged(name, condition, result) else "slow"
+    return "converges" if core.converged(experiment.surface, experiment.condition, result) else "slow"

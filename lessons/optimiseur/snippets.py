@@ -1,90 +1,54 @@
 """Code twin of the optimizer page: the surface, the optimizers, the loop, step by step.
 
-The surface functions are written out again as text; the twin test runs this script
-and compares every printed point with core.trajectories, so the two cannot drift.
+The surface is the source of the very formula the page uses, each optimizer and
+scheduler line is written from the table that builds the page's (components.optimizers).
 """
 
 from components.i18n import translate
+from components.optimizers import optimizer_line, scheduler_line
+from components.regression import points_call, regression_points
+from components.twin_sources import function_source
 from lessons.optimiseur import core
 
-SURFACE_SOURCES = {
-    "regression": (
-        "generator = torch.Generator().manual_seed(0)\n"
-        "data_x = torch.linspace(-2.0, 2.0, 12, dtype=torch.float64)\n"
-        "data_y = 2.0 * data_x + 1.0 + 0.5 * torch.randn(12, generator=generator, dtype=torch.float64)\n\n\n"
-        "def f(p):\n"
-        "    return ((p[0] * data_x + p[1] - data_y) ** 2).mean()\n"
-    ),
-    "bowl": "def f(p):\n    return 0.5 * (p[0] ** 2 + {condition!r} * p[1] ** 2)\n",
-    "rosenbrock": "def f(p):\n    return (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2\n",
-    "himmelblau": "def f(p):\n    return (p[0] ** 2 + p[1] - 11) ** 2 + (p[0] + p[1] ** 2 - 7) ** 2\n",
-    "beale": (
-        "def f(p):\n    x, y = p[0], p[1]\n"
-        "    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2\n"
-    ),
-    "saddle": "def f(p):\n    return p[0] ** 2 - p[1] ** 2\n",
-    "wells": "def f(p):\n    return (p[0] ** 2 - 1) ** 2 + (p[1] ** 2 - 1) ** 2 + 0.25 * p[0] + 0.1 * p[1]\n",
-}
+
+def surface_lines(name: str, condition: float) -> tuple[str, str]:
+    """(the definitions the script needs, the call that computes the loss at p)."""
+    chosen = core.surface(name, condition)
+    formula = function_source(chosen.formula)
+    if name == core.REGRESSION:  # the data first: the loss lesson's points
+        data = f"{function_source(regression_points)}\n\ndata_x, data_y, _ = {points_call(core.REGRESSION_SETTINGS)}\n"
+        return f"{data}\n\n{formula}", f"{chosen.formula.__name__}(p, data_x, data_y)"
+    inputs = "".join(f", {value!r}" for value in chosen.inputs)
+    return formula, f"{chosen.formula.__name__}(p{inputs})"
 
 
-def optimizer_line(spec: core.OptimizerSpec) -> str:
-    decay = f", weight_decay={spec.weight_decay!r}" if spec.weight_decay else ""
-    if spec.kind == "sgd":
-        return f"torch.optim.SGD([p], lr={spec.lr!r}{decay})"
-    if spec.kind in ("momentum", "nesterov"):
-        nesterov = ", nesterov=True" if spec.kind == "nesterov" else ""
-        return f"torch.optim.SGD([p], lr={spec.lr!r}, momentum={spec.momentum!r}{nesterov}{decay})"
-    if spec.kind == "adagrad":
-        return f"torch.optim.Adagrad([p], lr={spec.lr!r}{decay})"
-    if spec.kind == "rmsprop":
-        return f"torch.optim.RMSprop([p], lr={spec.lr!r}{decay})"
-    name = "Adam" if spec.kind == "adam" else "AdamW"
-    betas = f"({spec.beta1!r}, {spec.beta2!r})"
-    return f"torch.optim.{name}([p], lr={spec.lr!r}, betas={betas}, weight_decay={spec.weight_decay!r})"
-
-
-def scheduler_line(spec: core.OptimizerSpec, steps: int) -> str:
-    if spec.scheduler == "step":
-        return f"torch.optim.lr_scheduler.StepLR(optimizer, step_size={max(steps // 4, 1)}, gamma=0.5)"
-    if spec.scheduler == "exponential":
-        return "torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.99)"
-    if spec.scheduler == "cosine":
-        return f"torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max={steps})"
-    return "None"
-
-
-def optimizer_script(
-    name: str,
-    condition: float,
-    specs: tuple[core.OptimizerSpec, ...],
-    start: tuple[float, float],
-    steps: int,
-    lang: str,
-) -> str:
+def optimizer_script(experiment: core.Experiment, lang: str) -> str:
     def comment(key: str, **values: object) -> str:
         return "# " + translate(f"optimiseur.twin.{key}", lang, **values)
 
-    chosen = core.surface(name, condition)
+    chosen = core.surface(experiment.surface, experiment.condition)
+    definitions, loss_call = surface_lines(experiment.surface, experiment.condition)
+    steps = min(experiment.steps, core.MAX_STEPS)
     runs = "\n".join(
-        f"run({spec.label!r}, lambda p: {optimizer_line(spec)}, lambda optimizer: {scheduler_line(spec, steps)})"
-        for spec in specs
+        f"run({spec.label!r}, lambda p: {optimizer_line(spec, '[p]')}, lambda optimizer: {scheduler_line(spec, steps)})"
+        for spec in experiment.specs
     )
     return f'''"""{translate("optimiseur.twin.docstring", lang)}"""
 import math
 
 import torch
 
-{comment("surface", name=name)}
-{SURFACE_SOURCES[name].format(condition=condition)}
+{comment("surface", name=experiment.surface)}
+{definitions}
 
 def run(label, make_optimizer, make_scheduler):
-    p = torch.tensor({tuple(start)!r}, dtype=torch.float64, requires_grad=True)
+    p = torch.tensor({tuple(experiment.start)!r}, dtype=torch.float64, requires_grad=True)
     optimizer = make_optimizer(p)
     scheduler = make_scheduler(optimizer)
-    for step in range(1, {min(steps, core.MAX_STEPS)} + 1):
+    for step in range(1, {steps} + 1):
         # {translate("optimiseur.twin.loop", lang)}
         optimizer.zero_grad()
-        loss = f(p)
+        loss = {loss_call}
         loss.backward()
         optimizer.step()
         if scheduler is not None:

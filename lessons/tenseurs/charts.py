@@ -16,7 +16,7 @@ def tensor_chart(rows: int, cols: int, slices: int, mark_meaning: str | None = N
 
     The structure only, for `rows` x `cols` cells in `slices` slices: the cells come as
     the named dataset CELLS, from `ink_cells`. So the chart is built once per shape,
-    not once per value (building it cost 20 to 70 ms, up to 14 times a rerun).
+    not once per value: building an Altair chart is slow, and the page draws up to 14.
     With a `mark` column, `mark_meaning` says how to draw it: "selected" dims the
     cells not taken, "copy" dims the cells broadcasting repeated. The cells that stay
     bright also get a thick outline, so the picture does not rely on colour alone.

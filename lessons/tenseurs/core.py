@@ -59,9 +59,9 @@ def parse_tensor_literal(text: str) -> list:
     """`[[1, 2], [3, 4]]` -> nested Python list, without eval.
 
     Only lists or tuples (1 to 3 levels) of int, float and bool literals, with an
-    optional sign, are accepted; the nesting must be rectangular. A parse of the
-    longest text takes about 0.4 s: it is done once per text (a page run asks twice,
-    for the tensor and for its code twin, and every rerun asks again).
+    optional sign, are accepted; the nesting must be rectangular. Parsing the longest
+    allowed text is slow, so it is done once per text (a page run asks twice, for the
+    tensor and for its code twin, and every rerun asks again).
     """
     parsed = _parsed(text)
     if isinstance(parsed, TensorInputError):

@@ -283,28 +283,60 @@ def time_matmul(device: str, n: int, repeats: int = TIMING_REPEATS) -> Timing:
 
 
 @dataclass(frozen=True)
-class Steps:
-    """The manipulation widgets' values: primitives only."""
+class ElementwiseSpec:
+    op: str = "+"  # one of ELEMENTWISE_OPS
+    operand: float = 2.0  # the scalar on the right: t + 2.0
 
-    op: str = "+"
-    operand: float = 2.0
+
+@dataclass(frozen=True)
+class MatmulSpec:
+    """a is m x k; b is k_b x n, transposed when asked: a @ b needs k == b's rows."""
+
     m: int = 2
     k: int = 3
     k_b: int = 2
     n: int = 3
     transpose_b: bool = False
+
+
+@dataclass(frozen=True)
+class BroadcastSpec:
     shape_a: tuple[int, int] = (3, 1)
     shape_b: tuple[int, int] = (1, 4)
-    shape_op: str = "reshape"
-    target: tuple[int, ...] = (6,)
-    dims: tuple[int, ...] = (0, 1)
-    start_transposed: bool = False
+
+
+@dataclass(frozen=True)
+class ShapeSpec:
+    op: str = "reshape"  # one of SHAPE_OPS
+    target: tuple[int, ...] = (6,)  # reshape and view
+    dims: tuple[int, ...] = (0, 1)  # transpose (the first two) and permute
+    start_transposed: bool = False  # a non-contiguous source, for view's error
     make_contiguous: bool = False
+
+
+@dataclass(frozen=True)
+class IndexingSpec:
     # (start, stop, step) per dim; stop None runs to the end: t[1:, ::2]
     slices: tuple[tuple[int, int | None, int], ...] = ((1, None, 1), (0, None, 2))
-    reduction: str = "sum"
-    dim: int | None = None
-    keepdim: bool = False
 
     def slice_objects(self) -> tuple[slice, ...]:
         return tuple(slice(*part) for part in self.slices)
+
+
+@dataclass(frozen=True)
+class ReductionSpec:
+    op: str = "sum"  # one of REDUCTIONS
+    dim: int | None = None  # None reduces every element
+    keepdim: bool = False
+
+
+@dataclass(frozen=True)
+class Steps:
+    """The manipulation widgets' values, one spec per tab: primitives only."""
+
+    elementwise: ElementwiseSpec = ElementwiseSpec()
+    matmul: MatmulSpec = MatmulSpec()
+    broadcast: BroadcastSpec = BroadcastSpec()
+    shape: ShapeSpec = ShapeSpec()
+    indexing: IndexingSpec = IndexingSpec()
+    reduction: ReductionSpec = ReductionSpec()

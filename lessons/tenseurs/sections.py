@@ -1,8 +1,9 @@
 """Sections of the tensors page after creation: manipulate, NumPy, devices, quiz.
 
-Each step reads its widgets, calls the pure functions of manipulations.py, and draws
-the result or explains PyTorch's refusal. Together they return a Steps record for
-the code twin and the quiz.
+Each step reads its widgets, calls the pure functions of manipulations.py, draws the
+result or explains PyTorch's refusal, and returns its widgets' values as a spec (a
+frozen dataclass); the manipulate section gathers them in one Steps record for the
+code twin and the quiz.
 """
 
 import pandas as pd
@@ -37,30 +38,32 @@ def manipulate_section(tensor: torch.Tensor) -> ops.Steps:
     names = ("elementwise", "matmul", "broadcast", "shape", "indexing", "reduction")
     tabs = st.tabs([t(f"tenseurs.{name}.tab") for name in names])
     with tabs[0]:
-        op, operand = elementwise_step(tensor)
+        elementwise = elementwise_step(tensor)
     with tabs[1]:
-        m, k, k_b, n, transpose_b = matmul_step()
+        matmul = matmul_step()
     with tabs[2]:
-        shape_a, shape_b = broadcast_step()
+        broadcast = broadcast_step()
     with tabs[3]:
-        shape_choice = shape_step(tensor)
+        shape = shape_step(tensor)
     with tabs[4]:
-        slices = indexing_step(tensor)
+        indexing = indexing_step(tensor)
     with tabs[5]:
-        reduction, dim, keepdim = reduction_step(tensor)
-    return ops.Steps(
-        op, operand, m, k, k_b, n, transpose_b, shape_a, shape_b, *shape_choice, slices, reduction, dim, keepdim
-    )
+        reduction = reduction_step(tensor)
+    return ops.Steps(elementwise, matmul, broadcast, shape, indexing, reduction)
 
 
-def elementwise_step(tensor: torch.Tensor) -> tuple[str, float]:
+def elementwise_step(tensor: torch.Tensor) -> ops.ElementwiseSpec:
     st.markdown(t("tenseurs.elementwise.intro"))
     left, right = st.columns(2)
     with left:
         op = url_state.selectbox(t("tenseurs.elementwise.op"), ops.ELEMENTWISE_OPS, key="op")
     with right:
         operand = url_state.number_input(
-            t("tenseurs.elementwise.operand"), key="scalar", min_value=-100.0, max_value=100.0, value=2.0
+            t("tenseurs.elementwise.operand"),
+            key="scalar",
+            min_value=-100.0,
+            max_value=100.0,
+            value=ops.ElementwiseSpec.operand,
         )
     expression = f"t {op} {operand!r}"
     st.code(f"r = {expression}", language="python")
@@ -70,16 +73,18 @@ def elementwise_step(tensor: torch.Tensor) -> tuple[str, float]:
     else:
         show_tensor(outcome.result, "r")
         show_shape_and_stride(outcome.result, "r")
-    return op, operand
+    return ops.ElementwiseSpec(op, operand)
 
 
-def matmul_step() -> tuple[int, int, int, int, bool]:
+def matmul_step() -> ops.MatmulSpec:
     st.markdown(t("tenseurs.matmul.intro"))
     sides = st.columns(4)
-    labels = (("m", "mm_m", 2), ("k", "mm_k", 3), ("k_b", "mm_kb", 2), ("n", "mm_n", 3))
+    keys = {"m": "mm_m", "k": "mm_k", "k_b": "mm_kb", "n": "mm_n"}  # field -> widget key
     m, k, k_b, n = (
-        column_slider(column, t(f"tenseurs.matmul.{name}"), key, default, ops.MATMUL_SIDE)
-        for column, (name, key, default) in zip(sides, labels, strict=True)
+        column_slider(
+            column, t(f"tenseurs.matmul.{name}"), key=key, default=getattr(ops.MatmulSpec, name), high=ops.MATMUL_SIDE
+        )
+        for column, (name, key) in zip(sides, keys.items(), strict=True)
     )
     transpose_b = url_state.toggle(t("tenseurs.matmul.transpose"), key="mm_t")
     demo = ops.matmul_demo(m, k, k_b, n, transpose_b)
@@ -116,21 +121,29 @@ def matmul_step() -> tuple[int, int, int, int, bool]:
                     c_shape=tuple(demo.product.result.shape),
                 )
             )
-    return m, k, k_b, n, transpose_b
+    return ops.MatmulSpec(m, k, k_b, n, transpose_b)
 
 
-def column_slider(column, label: str, key: str, default: int, high: int) -> int:
+def column_slider(column, label: str, *, key: str, default: int, high: int) -> int:
     with column:
         return url_state.slider(label, key=key, min_value=1, max_value=high, value=default)
 
 
-def broadcast_step() -> tuple[tuple[int, int], tuple[int, int]]:
+def broadcast_step() -> ops.BroadcastSpec:
     st.markdown(t("tenseurs.broadcast.intro"))
-    sides = st.columns(4)
-    rows_a = column_slider(sides[0], t("tenseurs.broadcast.side", name="a", dim=0), "ba_r", 3, ops.BROADCAST_SIDE)
-    cols_a = column_slider(sides[1], t("tenseurs.broadcast.side", name="a", dim=1), "ba_c", 1, ops.BROADCAST_SIDE)
-    rows_b = column_slider(sides[2], t("tenseurs.broadcast.side", name="b", dim=0), "bb_r", 1, ops.BROADCAST_SIDE)
-    cols_b = column_slider(sides[3], t("tenseurs.broadcast.side", name="b", dim=1), "bb_c", 4, ops.BROADCAST_SIDE)
+    default = ops.BroadcastSpec()
+    sides = (  # (tensor, dim, widget key, default side)
+        ("a", 0, "ba_r", default.shape_a[0]),
+        ("a", 1, "ba_c", default.shape_a[1]),
+        ("b", 0, "bb_r", default.shape_b[0]),
+        ("b", 1, "bb_c", default.shape_b[1]),
+    )
+    rows_a, cols_a, rows_b, cols_b = (
+        column_slider(
+            column, t("tenseurs.broadcast.side", name=name, dim=dim), key=key, default=value, high=ops.BROADCAST_SIDE
+        )
+        for column, (name, dim, key, value) in zip(st.columns(4), sides, strict=True)
+    )
     shape_a, shape_b = (rows_a, cols_a), (rows_b, cols_b)
     demo = ops.broadcast_demo(shape_a, shape_b)
     st.code(
@@ -140,7 +153,7 @@ def broadcast_step() -> tuple[tuple[int, int], tuple[int, int]]:
     )
     if demo.outcome.error:
         show_error("tenseurs.broadcast.error", demo.outcome.error, a_shape=shape_a, b_shape=shape_b)
-        return shape_a, shape_b
+        return ops.BroadcastSpec(shape_a, shape_b)
     st.caption(t("tenseurs.broadcast.legend"))
     pictures = st.columns(3)
     with pictures[0]:
@@ -152,10 +165,10 @@ def broadcast_step() -> tuple[tuple[int, int], tuple[int, int]]:
     with pictures[2]:
         st.markdown(f"`c = a + b` {tuple(demo.outcome.result.shape)}")
         show_tensor(demo.outcome.result, "c")
-    return shape_a, shape_b
+    return ops.BroadcastSpec(shape_a, shape_b)
 
 
-def shape_step(tensor: torch.Tensor) -> tuple[str, tuple[int, ...], tuple[int, ...], bool, bool]:
+def shape_step(tensor: torch.Tensor) -> ops.ShapeSpec:
     st.markdown(t("tenseurs.shape.intro"))
     ndim = tensor.dim()
     left, right = st.columns(2)
@@ -171,12 +184,12 @@ def shape_step(tensor: torch.Tensor) -> tuple[str, tuple[int, ...], tuple[int, .
     dims: tuple[int, ...] = (0, 1) if ndim >= 2 else (0, 0)
     with right:
         if op in ("reshape", "view"):
-            target = choose_tuple(t("tenseurs.shape.target"), ops.shapes_with_numel(tensor.numel()), "cible")
+            target = choose_tuple(t("tenseurs.shape.target"), ops.shapes_with_numel(tensor.numel()), key="forme_cible")
         elif op == "transpose":
             pairs = [(i, j) for i in range(ndim) for j in range(i + 1, ndim)] or [(0, 0)]
-            dims = choose_tuple(t("tenseurs.shape.pair"), pairs, "paire")
+            dims = choose_tuple(t("tenseurs.shape.pair"), pairs, key="paire")
         else:
-            dims = choose_tuple(t("tenseurs.shape.permutation"), ops.permutations_of(ndim), "perm")
+            dims = choose_tuple(t("tenseurs.shape.permutation"), ops.permutations_of(ndim), key="perm")
     source, outcome = ops.shape_operation(tensor, op, target, dims, start_transposed, make_contiguous)
     source_code = "t" + (".transpose(0, 1)" if start_transposed else "") + (".contiguous()" if make_contiguous else "")
     argument = {"reshape": target, "view": target, "transpose": dims[:2], "permute": dims}[op]
@@ -189,21 +202,21 @@ def shape_step(tensor: torch.Tensor) -> tuple[str, tuple[int, ...], tuple[int, .
         show_tensor(outcome.result, "r")
         if op in ("transpose", "permute"):
             st.info(t("tenseurs.shape.same_memory"), icon=":material/lightbulb:")
-    return op, target, dims, start_transposed, make_contiguous
+    return ops.ShapeSpec(op, target, dims, start_transposed, make_contiguous)
 
 
-def choose_tuple(label: str, options: list[tuple[int, ...]], key: str) -> tuple[int, ...]:
-    """A select box over tuples; the URL holds their text, e.g. ?cible=(2, 3)."""
+def choose_tuple(label: str, options: list[tuple[int, ...]], *, key: str) -> tuple[int, ...]:
+    """A select box over tuples; the URL holds their text, e.g. ?forme_cible=(2, 3)."""
     by_text = {str(option): option for option in options}
     return by_text[url_state.selectbox(label, list(by_text), key=key)]
 
 
-def indexing_step(tensor: torch.Tensor) -> tuple[tuple[int, int | None, int], ...]:
+def indexing_step(tensor: torch.Tensor) -> ops.IndexingSpec:
     st.markdown(t("tenseurs.indexing.intro"))
     columns = st.columns(tensor.dim())
     slices = []
     for dim, side in enumerate(tensor.shape):
-        default = ops.Steps.slices[dim] if dim < len(ops.Steps.slices) else (0, side, 1)
+        default = ops.IndexingSpec.slices[dim] if dim < len(ops.IndexingSpec.slices) else (0, side, 1)
         with columns[dim]:
             st.markdown(t("tenseurs.indexing.dim", dim=dim))
             start = url_state.slider(
@@ -233,10 +246,10 @@ def indexing_step(tensor: torch.Tensor) -> tuple[tuple[int, int | None, int], ..
             show_tensor(selected, "r")
         else:
             st.info(t("tenseurs.indexing.empty"))
-    return tuple(slices)
+    return ops.IndexingSpec(tuple(slices))
 
 
-def reduction_step(tensor: torch.Tensor) -> tuple[str, int | None, bool]:
+def reduction_step(tensor: torch.Tensor) -> ops.ReductionSpec:
     st.markdown(t("tenseurs.reduction.intro"))
     left, middle, right = st.columns(3)
     with left:
@@ -254,14 +267,14 @@ def reduction_step(tensor: torch.Tensor) -> tuple[str, int | None, bool]:
     reduction = ops.reduce(tensor, op, dim, keepdim)
     if reduction.values.error:
         show_error("tenseurs.reduction.error", reduction.values.error)
-        return op, dim, keepdim
+        return ops.ReductionSpec(op, dim, keepdim)
     values = reduction.values.result
     st.markdown(t("tenseurs.reduction.result", shape=tuple(values.shape)))
     show_tensor(values, "r")
     if reduction.indices is not None:
         st.markdown(t("tenseurs.reduction.indices"))
         show_tensor(reduction.indices, "indices")
-    return op, dim, keepdim
+    return ops.ReductionSpec(op, dim, keepdim)
 
 
 # --- NumPy bridge -----------------------------------------------------------------
@@ -278,8 +291,8 @@ def numpy_section() -> None:
             key="pont",
             format_func=lambda name: t(f"tenseurs.numpy.{name}"),
         )
-    row = column_slider(controls[1], t("tenseurs.numpy.row"), "pont_l", 1, 2) - 1
-    col = column_slider(controls[2], t("tenseurs.numpy.col"), "pont_c", 2, 3) - 1
+    row = column_slider(controls[1], t("tenseurs.numpy.row"), key="pont_l", default=1, high=2) - 1
+    col = column_slider(controls[2], t("tenseurs.numpy.col"), key="pont_c", default=2, high=3) - 1
     with controls[3]:
         value = url_state.number_input(
             t("tenseurs.numpy.value"), key="pont_v", min_value=-1000.0, max_value=1000.0, value=99.0
@@ -365,7 +378,8 @@ def quiz_section(tensor: torch.Tensor, steps: ops.Steps) -> None:
             relative=0.0,
         ),
     )
-    demo = ops.matmul_demo(steps.m, steps.k, steps.k_b, steps.n, steps.transpose_b)
+    matmul = steps.matmul
+    demo = ops.matmul_demo(matmul.m, matmul.k, matmul.k_b, matmul.n, matmul.transpose_b)
     impossible = t("tenseurs.quiz.impossible")
     expected = impossible if demo.product.error else str(tuple(demo.product.result.shape))
     a_rows, a_cols = demo.a.shape
@@ -385,12 +399,13 @@ def quiz_section(tensor: torch.Tensor, steps: ops.Steps) -> None:
             ),
         ),
     )
-    selected, _ = ops.selection(tensor, steps.slice_objects())
+    slices = steps.indexing.slice_objects()
+    selected, _ = ops.selection(tensor, slices)
     quiz(
         PAGE_ID,
         NumberQuestion(
             "selection",
-            t("tenseurs.quiz.selection", expression=ops.slice_text(steps.slice_objects()), shape=facts.shape),
+            t("tenseurs.quiz.selection", expression=ops.slice_text(slices), shape=facts.shape),
             expected=float(selected.numel()),
             explanation=t("tenseurs.quiz.selection_why", shape=tuple(selected.shape), count=selected.numel()),
             tolerance=0.5,

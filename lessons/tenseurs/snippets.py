@@ -40,23 +40,22 @@ def lesson_script(spec: CreateSpec, steps: Steps, lang: str) -> str:
         return "# " + translate(f"tenseurs.twin.{key}", lang)
 
     grad_line = "t.requires_grad_(True)\n" if spec.requires_grad else ""
-    slices = slice_text(steps.slice_objects())
-    reduce_arguments = "" if steps.dim is None else f"dim={steps.dim}, keepdim={steps.keepdim}"
-    values = (
-        ".values" if steps.reduction == "max" and steps.dim is not None else ""
-    )  # max(dim=) returns (values, indices)
+    elementwise, matmul, shape, reduction = steps.elementwise, steps.matmul, steps.shape, steps.reduction
+    slices = slice_text(steps.indexing.slice_objects())
+    reduce_arguments = "" if reduction.dim is None else f"dim={reduction.dim}, keepdim={reduction.keepdim}"
+    values = ".values" if reduction.op == "max" and reduction.dim is not None else ""  # max(dim=): (values, indices)
     source = (
         "t"
-        + (".transpose(0, 1)" if steps.start_transposed else "")
-        + (".contiguous()" if steps.make_contiguous else "")
+        + (".transpose(0, 1)" if shape.start_transposed else "")
+        + (".contiguous()" if shape.make_contiguous else "")
     )
     shape_argument = {
-        "reshape": steps.target,
-        "view": steps.target,
-        "transpose": steps.dims[:2],
-        "permute": steps.dims,
-    }[steps.shape_op]
-    a_shape, b_shape = steps.shape_a, steps.shape_b
+        "reshape": shape.target,
+        "view": shape.target,
+        "transpose": shape.dims[:2],
+        "permute": shape.dims,
+    }[shape.op]
+    a_shape, b_shape = steps.broadcast.shape_a, steps.broadcast.shape_b
     return f'''"""{translate("tenseurs.twin.docstring", lang)}"""
 import numpy as np
 import torch
@@ -86,12 +85,12 @@ print("t.is_contiguous() =", t.is_contiguous())
 print("t =", t.tolist())
 
 {comment("elementwise")}
-attempt("t {steps.op} {steps.operand!r}", lambda: t {steps.op} {steps.operand!r})
+attempt("t {elementwise.op} {elementwise.operand!r}", lambda: t {elementwise.op} {elementwise.operand!r})
 
 {comment("matmul")}
-a = torch.arange({steps.m * steps.k}, dtype=torch.float32).reshape({steps.m}, {steps.k})
-b = torch.arange({steps.k_b * steps.n}, dtype=torch.float32)
-b = b.reshape({steps.k_b}, {steps.n}){".T" if steps.transpose_b else ""}
+a = torch.arange({matmul.m * matmul.k}, dtype=torch.float32).reshape({matmul.m}, {matmul.k})
+b = torch.arange({matmul.k_b * matmul.n}, dtype=torch.float32)
+b = b.reshape({matmul.k_b}, {matmul.n}){".T" if matmul.transpose_b else ""}
 attempt("a @ b", lambda: a @ b)
 
 {comment("broadcast")}
@@ -102,13 +101,13 @@ attempt("a + b", lambda: a + b)
 {comment("shape")}
 s = {source}.detach()
 print("s.stride() =", s.stride())
-attempt("s.{steps.shape_op}{shape_argument}", lambda: s.{steps.shape_op}{shape_argument})
+attempt("s.{shape.op}{shape_argument}", lambda: s.{shape.op}{shape_argument})
 
 {comment("indexing")}
 attempt("{slices}", lambda: {slices}.detach())
 
 {comment("reduction")}
-attempt("t.{steps.reduction}({reduce_arguments})", lambda: t.detach().{steps.reduction}({reduce_arguments}){values})
+attempt("t.{reduction.op}({reduce_arguments})", lambda: t.detach().{reduction.op}({reduce_arguments}){values})
 
 {comment("numpy")}
 array = np.arange(6, dtype=np.float32).reshape(2, 3)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from components.regression import DataSettings, least_squares, make_dataset
 from lessons.fonction_de_cout import core
 from tests.twin_check import assert_twin_matches
 
@@ -47,9 +48,9 @@ def test_the_landscape_marks_the_optimum_of_the_chosen_loss(loss_page):
     best_mse = metrics(app)["Perte minimale"]
     app.selectbox(key="paysage").set_value("mae").run()
     best_mae = metrics(app)["Perte minimale"]
-    data = core.make_dataset(0.5, 1, 8.0, 0)
-    assert best_mse == pytest.approx(core.regression_losses(data, *core.least_squares(data), 1.0)["mse"], abs=1e-4)
-    assert best_mae <= core.regression_losses(data, *core.least_squares(data), 1.0)["mae"]
+    data = make_dataset(DataSettings(0.5, 1, 8.0, 0))
+    assert best_mse == pytest.approx(core.regression_losses(data, *least_squares(data), 1.0)["mse"], abs=1e-4)
+    assert best_mae <= core.regression_losses(data, *least_squares(data), 1.0)["mae"]
 
 
 def test_more_classes_and_a_new_true_class(loss_page):
@@ -82,8 +83,8 @@ def test_the_code_twin_reproduces_the_page_losses(loss_page):
     )
     shown = metrics(app)
     [script] = [block.value for block in app.code if block.value.startswith('"""')]
-    data = core.make_dataset(0.8, 2, 6.0, 5)
-    best = core.least_squares(data)
+    data = make_dataset(DataSettings(0.8, 2, 6.0, 5))
+    best = least_squares(data)
     assert_twin_matches(
         script,
         {

@@ -2,6 +2,7 @@
 
 import pytest
 
+from components.optimizers import OptimizerSpec
 from lessons.optimiseur import core
 from lessons.optimiseur.snippets import optimizer_script
 from tests.twin_check import run_twin
@@ -46,7 +47,7 @@ def test_a_shared_url_restores_surface_optimizers_and_start(optimizer_page):
     expected = core.trajectories(
         "himmelblau",
         10.0,
-        (core.OptimizerSpec("adam", lr=0.1), core.OptimizerSpec("rmsprop", lr=0.03)),
+        (OptimizerSpec("adam", lr=0.1), OptimizerSpec("rmsprop", lr=0.03)),
         (-1.0, 1.5),
         200,
     )
@@ -93,12 +94,12 @@ def test_every_surface_renders(optimizer_page):
 
 def test_the_code_twin_prints_the_same_trajectories(optimizer_page):
     specs = (
-        core.OptimizerSpec("sgd", lr=0.001),
-        core.OptimizerSpec("nesterov", lr=0.001, momentum=0.8, scheduler="step"),
-        core.OptimizerSpec("adamw", lr=0.03, weight_decay=0.05, scheduler="cosine"),
-        core.OptimizerSpec("sgd", lr=2.0),
+        OptimizerSpec("sgd", lr=0.001),
+        OptimizerSpec("nesterov", lr=0.001, momentum=0.8, scheduler="step"),
+        OptimizerSpec("adamw", lr=0.03, weight_decay=0.05, scheduler="cosine"),
+        OptimizerSpec("sgd", lr=2.0),
     )
-    script = optimizer_script("rosenbrock", 10.0, specs, (-1.5, 2.5), 120, "fr")
+    script = optimizer_script(core.Experiment("rosenbrock", 10.0, specs, (-1.5, 2.5), 120), "fr")
     printed = run_twin(script)
     for spec, result in zip(specs, core.trajectories("rosenbrock", 10.0, specs, (-1.5, 2.5), 120), strict=True):
         for step in (1, len(result.points) - 1):
@@ -109,7 +110,7 @@ def test_the_code_twin_prints_the_same_trajectories(optimizer_page):
     [page_script] = [block.value for block in app.code if block.value.startswith('"""')]
     printed = run_twin(page_script)
     expected = core.trajectories(
-        "regression", 10.0, (core.OptimizerSpec("sgd", lr=0.1), core.OptimizerSpec("adam", lr=0.2)), (-0.5, 4.0), 60
+        "regression", 10.0, (OptimizerSpec("sgd", lr=0.1), OptimizerSpec("adam", lr=0.2)), (-0.5, 4.0), 60
     )
     assert printed["sgd (lr=0.1) step 60"] == str(list(expected[0].points[60]))
     assert printed["adam (lr=0.2) step 60"] == str(list(expected[1].points[60]))

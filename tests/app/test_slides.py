@@ -3,7 +3,7 @@
 import pytest
 
 from components.i18n import translate
-from components.slides import HIDDEN_PREFIX, SHOWN_PREFIX, slide_state_key
+from components.slides import HIDDEN_PREFIX, NEXT_KEY, PREVIOUS_KEY, SHOWN_PREFIX, slide_state_key
 from lessons.catalog import ALL_LESSONS
 
 SLIDE_PAGES = ALL_LESSONS  # the home page, the five lessons and the recap
@@ -41,12 +41,12 @@ def test_slides_are_reachable_by_url_on_every_page(open_app, lesson):
 def test_the_slide_survives_reruns_and_the_buttons_move_it(open_app, lesson):
     app = open_app(page=lesson.script, presentation="1")
     assert position(app).startswith("**1\u00a0/\u00a0")
-    assert app.button(key="diapo_precedente").disabled
-    app.button(key="diapo_suivante").click().run()
+    assert app.button(key=PREVIOUS_KEY).disabled
+    app.button(key=NEXT_KEY).click().run()
     app.run()  # a rerun from any widget keeps the slide
     assert position(app).startswith("**2\u00a0/\u00a0")
     assert app.query_params["diapo"] == "2"
-    app.button(key="diapo_precedente").click().run()
+    app.button(key=PREVIOUS_KEY).click().run()
     assert position(app).startswith("**1\u00a0/\u00a0")
     assert "diapo" not in app.query_params  # the first slide is the default: out of the link
     assert not app.exception
@@ -55,7 +55,7 @@ def test_the_slide_survives_reruns_and_the_buttons_move_it(open_app, lesson):
 def test_the_last_slide_is_the_quiz_and_next_stops_there(open_app):
     app = open_app(page="lessons/optimiseur/page.py", presentation="1", diapo="5")
     assert position(app).endswith(translate("optimiseur.quiz_title", "fr"))
-    assert app.button(key="diapo_suivante").disabled
+    assert app.button(key=NEXT_KEY).disabled
 
 
 def test_only_the_current_slide_is_shown_the_others_are_hidden(open_app):
@@ -77,14 +77,14 @@ def test_a_bad_slide_number_in_the_url_is_explained_and_slide_one_shown(open_app
 
 def test_without_presentation_mode_the_whole_page_shows_and_no_slide_in_the_link(open_app):
     app = open_app(page="lessons/tenseurs/page.py", diapo="3")
-    assert not [button for button in app.button if button.key == "diapo_suivante"]
+    assert not [button for button in app.button if button.key == NEXT_KEY]
     assert "diapo" not in app.query_params
     assert len(app.header) >= 6  # every section's heading is on the page
-    assert not slide_keys(app, "diapo_")
+    assert not slide_keys(app, HIDDEN_PREFIX) and not slide_keys(app, SHOWN_PREFIX)
 
 
 def test_the_slide_is_in_the_share_link(open_app):
     app = open_app(page="lessons/optimiseur/page.py", presentation="1")
-    app.button(key="diapo_suivante").click().run()
+    app.button(key=NEXT_KEY).click().run()
     link = app.sidebar.code[0].value
     assert "presentation=1" in link and "diapo=2" in link

@@ -4,7 +4,7 @@ import pytest
 
 from components.i18n import translate
 from lessons.tenseurs.core import CreateSpec, create_tensor
-from lessons.tenseurs.manipulations import Steps, selection
+from lessons.tenseurs.manipulations import IndexingSpec, ShapeSpec, Steps, selection
 from lessons.tenseurs.snippets import lesson_script
 from tests.twin_check import assert_twin_matches, run_twin
 
@@ -95,8 +95,8 @@ def test_a_shared_url_reproduces_a_random_tensor(tensors_page):
     ("query", "refused"),
     [
         (
-            {"ctor": "eval", "mm_t": "peut-être", "cible": "(1, 2, 3, 4)", "scalar": "inf"},
-            ["ctor", "mm_t", "cible", "scalar"],
+            {"ctor": "eval", "mm_t": "peut-être", "forme_cible": "(1, 2, 3, 4)", "scalar": "inf"},
+            ["ctor", "mm_t", "forme_cible", "scalar"],
         ),
         # seed is only drawn for rand and randn, so a bad one is never read here
         ({"ctor": "zeros", "d0": "99", "dims": "banana", "seed": "-1", "op": "**"}, ["d0", "dims", "op"]),
@@ -162,7 +162,7 @@ def test_the_code_twin_prints_what_the_page_shows(tensors_page):
             "t.is_contiguous()": shown["t.is_contiguous()"],
             "t * 3.0": str((tensor * 3.0).tolist()),
             "a @ b": "[[5.0, 14.0], [14.0, 50.0]]",
-            "t[1:, ::2]": str(selection(tensor, Steps().slice_objects())[0].tolist()),
+            "t[1:, ::2]": str(selection(tensor, IndexingSpec().slice_objects())[0].tolist()),
             "t.sum()": str(tensor.sum().tolist()),
             "shared[0, 0]": 100.0,
         },
@@ -170,7 +170,7 @@ def test_the_code_twin_prints_what_the_page_shows(tensors_page):
 
 
 def test_the_code_twin_reports_pytorchs_errors_too():
-    printed = run_twin(lesson_script(CreateSpec(), Steps(shape_op="view", start_transposed=True), "en"))
+    printed = run_twin(lesson_script(CreateSpec(), Steps(shape=ShapeSpec(op="view", start_transposed=True)), "en"))
     assert printed["a @ b"].startswith("RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)")
     assert printed["s.view(6,)"].startswith("RuntimeError: view size is not compatible")
 

@@ -4,8 +4,9 @@ import pytest
 import torch
 from torch import nn
 
-from lessons.boucle_entrainement import core
-from lessons.optimiseur.core import OptimizerSpec
+from components.optimizers import OptimizerSpec
+from lessons.boucle_entrainement import core, mistakes
+from lessons.boucle_entrainement.mistakes import Bug
 
 DEFAULTS = {
     "line": core.ModelSpec("linear"),
@@ -83,15 +84,15 @@ def test_each_bug_has_its_documented_effect():
         return core.train(data, model, spec(optimizer=OptimizerSpec("sgd", lr=0.05), bugs=frozenset({bug}), **changes))
 
     # zero_grad after backward: SGD gets zero gradients, the weights never move.
-    frozen = with_bug("zero_grad_after_backward")
+    frozen = with_bug(Bug.ZERO_GRAD_AFTER_BACKWARD)
     assert frozen.epochs[-1].train_loss == pytest.approx(frozen.epochs[0].train_loss)
     # a huge learning rate diverges, and the loop stops there.
-    assert with_bug("huge_lr").diverged
+    assert with_bug(Bug.HUGE_LR).diverged
     # no zero_grad: the summed gradients overshoot; the loss ends far above the correct loop's.
-    summed = with_bug("no_zero_grad")
+    summed = with_bug(Bug.NO_ZERO_GRAD)
     assert summed.diverged or summed.epochs[-1].train_loss > 10 * correct.epochs[-1].train_loss
     # validating without no_grad keeps a graph; with it, nothing is saved.
-    assert with_bug("no_no_grad").epochs[-1].kept_graph_bytes > 0
+    assert with_bug(Bug.NO_NO_GRAD).epochs[-1].kept_graph_bytes > 0
     assert correct.epochs[-1].kept_graph_bytes == 0
     # sorted data without shuffling learns worse than the shuffled loop, same seed.
     moons = core.make_data("moons", 200, 0.1, 0)
@@ -99,7 +100,7 @@ def test_each_bug_has_its_documented_effect():
     ordered = core.train(
         moons,
         DEFAULTS["moons"],
-        spec(epochs=15, optimizer=OptimizerSpec("sgd", lr=0.1), bugs=frozenset({"no_shuffle_sorted"})),
+        spec(epochs=15, optimizer=OptimizerSpec("sgd", lr=0.1), bugs=frozenset({Bug.NO_SHUFFLE_SORTED})),
     )
     assert ordered.epochs[-1].val_loss > shuffled.epochs[-1].val_loss
 
@@ -107,14 +108,14 @@ def test_each_bug_has_its_documented_effect():
 def test_forgetting_eval_leaves_dropout_on_during_validation():
     data = core.make_data("sine", 120, 0.2, 0)
     model = core.ModelSpec("mlp", 2, 32, dropout=0.5)
-    buggy = core.train(data, model, spec(epochs=5, bugs=frozenset({"no_train_eval"})))
+    buggy = core.train(data, model, spec(epochs=5, bugs=frozenset({Bug.NO_TRAIN_EVAL})))
     clean = core.train(data, model, spec(epochs=5))
     assert buggy.model.training  # never switched to eval mode
     assert not clean.model.training
     grid = core.prediction_grid(data)
-    with_dropout = core._predict(buggy.model, grid, False, frozenset({"no_train_eval"}))
+    with_dropout = core.predictions(buggy.model, grid, False, mistakes.loop_with(frozenset({Bug.NO_TRAIN_EVAL})))
     buggy.model.eval()
-    without = core._predict(buggy.model, grid, False, frozenset())
+    without = core.predictions(buggy.model, grid, False, mistakes.CORRECT_LOOP)
     assert with_dropout != without  # the same model predicts other values: dropout was still on
 
 
@@ -177,7 +178,22 @@ def test_the_code_twin_reproduces_a_dropout_training_exactly():
 
     data = core.make_data("moons", 120, 0.2, 3)
     model = core.ModelSpec("mlp", 2, 16, dropout=0.5)
-    spec = core.TrainSpec(epochs=5, seed=3, optimizer=OptimizerSpec("adam", lr=0.01), bugs=frozenset({"no_train_eval"}))
+    spec = core.TrainSpec(
+        epochs=5, seed=3, optimizer=OptimizerSpec("adam", lr=0.01), bugs=frozenset({Bug.NO_TRAIN_EVAL})
+    )
     result = core.train(data, model, spec)
-    printed = run_twin(snippets.training_script("moons", 120, 0.2, 3, model, spec, "cpu", "fr"))
+    printed = run_twin(snippets.training_script(core.Setup(core.DataSpec("moons", 120, 0.2, 3), model, spec), "fr"))
     assert float(printed["5 train"]) == pytest.approx(result.epochs[-1].train_loss, rel=1e-6)
+
+
+def test_each_mistake_changes_one_thing_in_the_loop():
+    for bug in mistakes.BUGS:
+        loop = mistakes.loop_with(frozenset({bug}))
+        changed = [f for f in mistakes.MISTAKES[bug] if getattr(loop, f) != getattr(mistakes.CORRECT_LOOP, f)]
+        assert changed == list(mistakes.MISTAKES[bug]) and len(changed) == 1, bug
+    both = mistakes.loop_with(frozenset({Bug.NO_ZERO_GRAD, Bug.ZERO_GRAD_AFTER_BACKWARD}))
+    assert both.zero_grad is mistakes.ZeroGrad.AFTER_BACKWARD  # the gradients are still gone before step()
+    assert mistakes.loop_with(frozenset()) == mistakes.CORRECT_LOOP
+    assert (
+        core.TrainSpec(optimizer=OptimizerSpec("sgd", lr=0.01), bugs=frozenset({Bug.HUGE_LR})).used_optimizer.lr == 1.0
+    )

@@ -4,6 +4,7 @@ one chart per structure, the values in named datasets."""
 import pandas as pd
 import pytest
 
+from components.regression import DataSettings, make_dataset
 from lessons.fonction_de_cout import core
 from lessons.fonction_de_cout.charts import (
     contributions_chart,
@@ -19,7 +20,7 @@ from lessons.fonction_de_cout.charts import (
 )
 
 LABELS = {name: name.upper() for name in ("mse", "mae", "huber", "smooth_l1", "log_cosh", "weighted_mse")}
-DATA = core.make_dataset(0.3, 2, 8.0, 0)
+DATA = make_dataset(DataSettings(0.3, 2, 8.0, 0))
 
 
 def named_data(spec: dict) -> set[str]:

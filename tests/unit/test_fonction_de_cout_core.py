@@ -8,6 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from components.regression import N_POINTS, W_RANGE, DataSettings, least_squares, make_dataset
 from lessons.fonction_de_cout import core
 
 
@@ -31,7 +32,7 @@ def numpy_losses(prediction: np.ndarray, target: np.ndarray, delta: float) -> di
     delta=st.floats(0.2, 3.0),
 )
 def test_each_nn_loss_equals_its_formula(noise, outliers, size, seed, w, b, delta):
-    data = core.make_dataset(noise, outliers, size, seed)
+    data = make_dataset(DataSettings(noise, outliers, size, seed))
     oracle = numpy_losses(w * data.x.numpy() + b, data.y.numpy(), delta)
     losses = core.regression_losses(data, w, b, delta)
     for name in core.LOSSES:
@@ -39,16 +40,16 @@ def test_each_nn_loss_equals_its_formula(noise, outliers, size, seed, w, b, delt
 
 
 def test_the_data_set_is_seeded_and_has_the_asked_outliers():
-    first, again = core.make_dataset(0.5, 2, 8.0, 7), core.make_dataset(0.5, 2, 8.0, 7)
+    first, again = make_dataset(DataSettings(0.5, 2, 8.0, 7)), make_dataset(DataSettings(0.5, 2, 8.0, 7))
     assert torch.equal(first.y, again.y) and int(first.outlier.sum()) == 2
-    clean = core.make_dataset(0.5, 2, 0.0, 7)
+    clean = make_dataset(DataSettings(0.5, 2, 0.0, 7))
     np.testing.assert_allclose((first.y - clean.y).numpy(), 8.0 * first.outlier.numpy())
-    exact = core.make_dataset(0.0, 0, 0.0, 0)
+    exact = make_dataset(DataSettings(0.0, 0, 0.0, 0))
     np.testing.assert_allclose(exact.y.numpy(), 2 * exact.x.numpy() + 1)
 
 
 def test_contributions_add_up_to_each_loss():
-    data = core.make_dataset(0.5, 1, 8.0, 0)
+    data = make_dataset(DataSettings(0.5, 1, 8.0, 0))
     share = core.contributions(data, 1.0, 0.0, 1.0)
     losses = core.regression_losses(data, 1.0, 0.0, 1.0)
     for name in core.LOSSES:
@@ -56,7 +57,7 @@ def test_contributions_add_up_to_each_loss():
 
 
 def test_an_outlier_weighs_more_on_mse_than_on_mae():
-    data = core.make_dataset(0.3, 1, 10.0, 0)
+    data = make_dataset(DataSettings(0.3, 1, 10.0, 0))
     share = core.contributions(data, 2.0, 1.0, 1.0)
     losses = core.regression_losses(data, 2.0, 1.0, 1.0)
     mse_share = share[(share["loss"] == "mse") & share["outlier"]]["value"].sum() / losses["mse"]
@@ -65,8 +66,8 @@ def test_an_outlier_weighs_more_on_mse_than_on_mae():
 
 
 def test_the_closed_form_optimum_has_zero_gradient():
-    data = core.make_dataset(0.8, 2, 6.0, 3)
-    w, b = core.least_squares(data)
+    data = make_dataset(DataSettings(0.8, 2, 6.0, 3))
+    w, b = least_squares(data)
     oracle = np.polyfit(data.x.numpy(), data.y.numpy(), 1)
     assert (w, b) == pytest.approx(tuple(oracle), rel=1e-9)
     assert core.loss_gradient(data, "mse", 1.0, w, b) == pytest.approx((0.0, 0.0), abs=1e-10)
@@ -74,19 +75,19 @@ def test_the_closed_form_optimum_has_zero_gradient():
 
 @pytest.mark.parametrize("name", [*core.LOSSES, *core.CUSTOM_LOSSES])
 def test_the_landscape_minimum_is_at_the_optimum(name):
-    data = core.make_dataset(0.5, 1, 8.0, 0)
+    data = make_dataset(DataSettings(0.5, 1, 8.0, 0))
     frame = core.landscape(data, name, 1.0, steps=61)
     best = core.best_parameters(data, name, 1.0)
     best_loss = core.loss_function(name, 1.0)(best[0] * data.x + best[1], data.y).item()
     assert best_loss <= frame["loss"].min() + 1e-9  # no grid point beats the optimum
     grid_best = frame.loc[frame["loss"].idxmin()]
-    step = (core.W_RANGE[1] - core.W_RANGE[0]) / 60
+    step = (W_RANGE[1] - W_RANGE[0]) / 60
     if name == "mse":  # a smooth bowl: the grid's best cell surrounds the optimum
         assert abs(grid_best["w"] - best[0]) <= step and abs(grid_best["b"] - best[1]) <= 2 * step
 
 
 def test_the_landscape_matches_the_loss_at_each_point():
-    data = core.make_dataset(0.5, 1, 8.0, 0)
+    data = make_dataset(DataSettings(0.5, 1, 8.0, 0))
     frame = core.landscape(data, "huber", 0.7, steps=5)
     for _, row in frame.iterrows():
         assert row["loss"] == pytest.approx(core.regression_losses(data, row["w"], row["b"], 0.7)["huber"])
@@ -94,7 +95,7 @@ def test_the_landscape_matches_the_loss_at_each_point():
 
 @pytest.mark.parametrize("name", list(core.CUSTOM_LOSSES))
 def test_custom_losses_are_differentiable_and_autograd_agrees_with_finite_differences(name):
-    data = core.make_dataset(0.5, 1, 8.0, 0)
+    data = make_dataset(DataSettings(0.5, 1, 8.0, 0))
     by_autograd = core.loss_gradient(data, name, 1.0, 1.3, -0.4)
     by_difference = core.finite_difference_gradient(data, name, 1.0, 1.3, -0.4)
     assert by_autograd == pytest.approx(by_difference, rel=1e-6, abs=1e-8)
@@ -151,8 +152,8 @@ def test_an_extreme_logit_breaks_the_hand_written_softmax_but_not_cross_entropy(
 
 
 def test_reductions():
-    data = core.make_dataset(0.5, 1, 8.0, 0)
+    data = make_dataset(DataSettings(0.5, 1, 8.0, 0))
     result = core.reductions(data, 1.0, 0.0)
-    assert result.sum == pytest.approx(result.mean * core.N_POINTS)
+    assert result.sum == pytest.approx(result.mean * N_POINTS)
     assert result.by_hand == pytest.approx(result.mean, rel=1e-15)
     assert sum(result.none) == pytest.approx(result.sum)

@@ -5,8 +5,16 @@ import json
 import altair as alt
 import pandas as pd
 
+from components.optimizers import OptimizerSpec
+from components.slides import HIDDEN_PREFIX, NAVIGATION_KEY
 from lessons.optimiseur import core
-from lessons.optimiseur.charts import animated_chart, chart_datasets, current_step_expression
+from lessons.optimiseur.charts import (
+    ANIMATION_KEYS_JS,
+    CHART_KEY,
+    animated_chart,
+    chart_datasets,
+    current_step_expression,
+)
 
 LABELS = {key: key for key in ("play", "scrub", "x", "y", "step", "loss", "data_x", "data_y")}
 
@@ -19,7 +27,7 @@ def build(name: str, fit: bool = False):
 
 
 def test_the_filled_chart_is_valid_vega_lite():
-    result = core.trajectory("rosenbrock", 10.0, core.OptimizerSpec("adam", lr=0.1), (-1.5, 2.5), 20)
+    result = core.trajectory("rosenbrock", 10.0, OptimizerSpec("adam", lr=0.1), (-1.5, 2.5), 20)
     paths = pd.DataFrame(
         [
             {"label": "adam", "step": s, "x": x, "y": y, "loss": loss, "last": 20, "stopped": False}
@@ -55,3 +63,11 @@ def test_the_regression_chart_has_a_third_strip_for_the_fitted_line():
 
 def test_the_clock_ticks_once_per_step():
     assert current_step_expression(500, 30) == "(playing ? min(floor(anim_clock / 30), 500) : scrub)"
+
+
+def test_the_keyboard_script_finds_the_chart_and_the_slides_by_their_keys():
+    # Streamlit marks a keyed element with the class st-key-<key>.
+    assert f'document.querySelector(".st-key-{CHART_KEY}")' in ANIMATION_KEYS_JS
+    assert f'[class*="st-key-{HIDDEN_PREFIX}"]' in ANIMATION_KEYS_JS
+    assert f'document.querySelector(".st-key-{NAVIGATION_KEY}")' in ANIMATION_KEYS_JS
+    assert "$" not in ANIMATION_KEYS_JS  # every placeholder filled

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from components.optimizers import OptimizerSpec
 from lessons.optimiseur import core
 
 BOWL = core.surface("bowl", 10.0)
@@ -22,7 +23,7 @@ def rosenbrock_gradient(p: np.ndarray) -> np.ndarray:
 
 
 def test_sgd_is_p_minus_lr_times_grad():
-    result = core.trajectory("rosenbrock", 10.0, core.OptimizerSpec("sgd", lr=0.001), (-1.5, 2.5), 50)
+    result = core.trajectory("rosenbrock", 10.0, OptimizerSpec("sgd", lr=0.001), (-1.5, 2.5), 50)
     p = np.array([-1.5, 2.5])
     for step in range(1, 51):
         p = p - 0.001 * rosenbrock_gradient(p)
@@ -30,7 +31,7 @@ def test_sgd_is_p_minus_lr_times_grad():
 
 
 def test_momentum_matches_the_hand_written_update():
-    result = core.trajectory("bowl", 10.0, core.OptimizerSpec("momentum", lr=0.05, momentum=0.9), (-2.5, 2.0), 20)
+    result = core.trajectory("bowl", 10.0, OptimizerSpec("momentum", lr=0.05, momentum=0.9), (-2.5, 2.0), 20)
     p, velocity = np.array([-2.5, 2.0]), np.zeros(2)
     for step in range(1, 21):
         g = bowl_gradient(p)
@@ -40,7 +41,7 @@ def test_momentum_matches_the_hand_written_update():
 
 
 def test_nesterov_matches_the_hand_written_update():
-    result = core.trajectory("bowl", 10.0, core.OptimizerSpec("nesterov", lr=0.05, momentum=0.9), (-2.5, 2.0), 20)
+    result = core.trajectory("bowl", 10.0, OptimizerSpec("nesterov", lr=0.05, momentum=0.9), (-2.5, 2.0), 20)
     p, velocity = np.array([-2.5, 2.0]), np.zeros(2)
     for step in range(1, 21):
         g = bowl_gradient(p)
@@ -51,7 +52,7 @@ def test_nesterov_matches_the_hand_written_update():
 
 def test_adam_matches_the_hand_written_update():
     lr, beta1, beta2, eps = 0.1, 0.9, 0.999, 1e-8
-    result = core.trajectory("bowl", 10.0, core.OptimizerSpec("adam", lr=lr, beta1=beta1, beta2=beta2), (-2.5, 2.0), 20)
+    result = core.trajectory("bowl", 10.0, OptimizerSpec("adam", lr=lr, beta1=beta1, beta2=beta2), (-2.5, 2.0), 20)
     p, m, v = np.array([-2.5, 2.0]), np.zeros(2), np.zeros(2)
     for step in range(1, 21):
         g = bowl_gradient(p)
@@ -75,31 +76,31 @@ def test_adam_matches_the_hand_written_update():
     ],
 )
 def test_every_optimizer_reaches_the_bowl_minimum_at_a_sensible_rate(kind, lr):
-    result = core.trajectory("bowl", 10.0, core.OptimizerSpec(kind, lr=lr, weight_decay=0.0), (-2.5, 2.0), 500)
+    result = core.trajectory("bowl", 10.0, OptimizerSpec(kind, lr=lr, weight_decay=0.0), (-2.5, 2.0), 500)
     assert not result.diverged
     assert core.converged("bowl", 10.0, result)
     assert result.losses[-1] < 1e-3
 
 
 def test_divergence_is_detected_and_cut():
-    result = core.trajectory("bowl", 10.0, core.OptimizerSpec("sgd", lr=1.1), (-2.5, 2.0), 500)
-    assert result.diverged and result.reason == "outside"
+    result = core.trajectory("bowl", 10.0, OptimizerSpec("sgd", lr=1.1), (-2.5, 2.0), 500)
+    assert result.diverged and result.reason == core.OUTSIDE
     assert len(result.points) == result.stopped_at + 1  # nothing after the stop
-    huge = core.trajectory("rosenbrock", 10.0, core.OptimizerSpec("sgd", lr=10.0), (-1.5, 2.5), 500)
+    huge = core.trajectory("rosenbrock", 10.0, OptimizerSpec("sgd", lr=10.0), (-1.5, 2.5), 500)
     assert huge.diverged and huge.stopped_at == 1
 
 
 def test_non_finite_values_stop_the_trajectory():
-    specs = (core.OptimizerSpec("sgd", lr=1e300),)
+    specs = (OptimizerSpec("sgd", lr=1e300),)
     result = core.trajectories("rosenbrock", 10.0, specs, (-1.5, 2.5), 10)[0]
     assert result.diverged and all(math.isfinite(v) for point in result.points for v in point)
 
 
 def test_lockstep_runs_equal_separate_runs():
     specs = (
-        core.OptimizerSpec("sgd", lr=0.001),
-        core.OptimizerSpec("adam", lr=0.05),
-        core.OptimizerSpec("sgd", lr=2.0),
+        OptimizerSpec("sgd", lr=0.001),
+        OptimizerSpec("adam", lr=0.05),
+        OptimizerSpec("sgd", lr=2.0),
     )
     together = core.trajectories("rosenbrock", 10.0, specs, (-1.5, 2.5), 200)
     for spec, result in zip(specs, together, strict=True):
@@ -107,7 +108,7 @@ def test_lockstep_runs_equal_separate_runs():
 
 
 def test_losses_are_the_surface_at_each_point():
-    result = core.trajectory("himmelblau", 10.0, core.OptimizerSpec("adam", lr=0.1), (0.0, -0.5), 100)
+    result = core.trajectory("himmelblau", 10.0, OptimizerSpec("adam", lr=0.1), (0.0, -0.5), 100)
     assert len(result.losses) == len(result.points)
     chosen = core.surface("himmelblau")
     for point, loss in zip(result.points[::10], result.losses[::10], strict=True):
@@ -129,19 +130,19 @@ def test_the_regression_surface_is_the_loss_lessons_mse():
 
     chosen = core.surface("regression")
     for w, b in [(0.0, 0.0), (2.0, 1.0), (-0.5, 4.0)]:
-        expected = loss_core.regression_losses(core.REGRESSION_DATA, w, b, 1.0)["mse"]
+        expected = loss_core.regression_losses(core.regression_data(), w, b, 1.0)["mse"]
         assert chosen.function(torch.tensor([w, b], dtype=torch.float64)).item() == pytest.approx(expected)
 
 
 def test_schedulers_change_the_learning_rate():
-    step = core.inspect_step("bowl", 10.0, core.OptimizerSpec("sgd", lr=0.1, scheduler="step"), (-2.5, 2.0), 40, 12)
+    step = core.inspect_step("bowl", 10.0, OptimizerSpec("sgd", lr=0.1, scheduler="step"), (-2.5, 2.0), 40, 12)
     assert step.lr == pytest.approx(0.05)  # halved after a quarter of 40 steps
-    cosine = core.inspect_step("bowl", 10.0, core.OptimizerSpec("sgd", lr=0.1, scheduler="cosine"), (-2.5, 2.0), 40, 21)
+    cosine = core.inspect_step("bowl", 10.0, OptimizerSpec("sgd", lr=0.1, scheduler="cosine"), (-2.5, 2.0), 40, 21)
     assert cosine.lr == pytest.approx(0.1 * (1 + math.cos(math.pi * 20 / 40)) / 2)
 
 
 def test_inspecting_a_step_reads_the_optimizer_state():
-    details = core.inspect_step("bowl", 10.0, core.OptimizerSpec("momentum", lr=0.05, momentum=0.9), (-2.5, 2.0), 20, 2)
+    details = core.inspect_step("bowl", 10.0, OptimizerSpec("momentum", lr=0.05, momentum=0.9), (-2.5, 2.0), 20, 2)
     g1 = bowl_gradient(np.array([-2.5, 2.0]))
     p1 = np.array([-2.5, 2.0]) - 0.05 * g1
     g2 = bowl_gradient(p1)
@@ -149,12 +150,12 @@ def test_inspecting_a_step_reads_the_optimizer_state():
     assert details.gradient == pytest.approx(tuple(g2))
     assert details.state["momentum_buffer"] == pytest.approx(tuple(0.9 * g1 + g2))
     assert details.update == pytest.approx(tuple(0.05 * (0.9 * g1 + g2)))
-    adam = core.inspect_step("bowl", 10.0, core.OptimizerSpec("adam", lr=0.1), (-2.5, 2.0), 20, 3)
+    adam = core.inspect_step("bowl", 10.0, OptimizerSpec("adam", lr=0.1), (-2.5, 2.0), 20, 3)
     assert set(adam.state) == {"step", "exp_avg", "exp_avg_sq"} and adam.state["step"] == 3.0
 
 
 def test_a_safer_learning_rate_is_suggested():
-    spec = core.OptimizerSpec("sgd", lr=1.1)
+    spec = OptimizerSpec("sgd", lr=1.1)
     safer = core.safer_learning_rate("bowl", 10.0, spec, (-2.5, 2.0), 200, (0.01, 0.1, 0.19, 0.21, 1.1))
     assert safer == 0.19  # SGD on 0.5·κ·y² diverges above 2/κ = 0.2
 
@@ -167,7 +168,7 @@ def test_the_grid_covers_the_area():
 
 def test_a_long_comparison_calls_back_after_every_step_so_the_page_can_let_others_run():
     calls = []
-    specs = (core.OptimizerSpec(kind="sgd", lr=0.01), core.OptimizerSpec(kind="adam", lr=0.01))
+    specs = (OptimizerSpec(kind="sgd", lr=0.01), OptimizerSpec(kind="adam", lr=0.01))
     results = core.trajectories("bowl", 10.0, specs, (-1.5, 1.5), 40, between_steps=lambda: calls.append(1))
     assert len(calls) == 40
     assert results == core.trajectories("bowl", 10.0, specs, (-1.5, 1.5), 40)  # the callback changes nothing

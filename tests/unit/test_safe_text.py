@@ -12,3 +12,9 @@ def test_bracket_depth_counts_every_kind_of_bracket():
 def test_an_excerpt_is_short_printable_and_has_no_backticks():
     assert inert_excerpt("a`b\nc", 10) == "abc"
     assert inert_excerpt("x" * 50, 5) == "xxxxx…"
+
+
+def test_an_excerpt_is_never_empty():
+    # Shown inside a code span, which Markdown would not draw empty.
+    assert inert_excerpt("", 10) == " "
+    assert inert_excerpt("\n\x00`", 10) == " "

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from components.url_state import bool_notice, choice_notice, inert_excerpt, number_notice, parse_bool
+from components.url_state import bool_notice, choice_notice, number_notice, parse_bool
 
 
 @pytest.mark.parametrize("raw", ["0.5", " 0.5", "1e-1", "-3", "3", "0"])
@@ -44,16 +44,21 @@ def test_other_booleans_get_a_notice(raw):
     assert bool_notice("projecteur", raw, False).values["default"] == "false"
 
 
-def test_excerpt_is_short_and_cannot_escape_its_code_span():
+def shown_value(raw: str) -> str:
+    """The URL value as a notice shows it."""
+    return number_notice("x", raw, -3.0, 3.0, 1.0).values["value"]
+
+
+def test_a_shown_value_is_short_and_cannot_escape_its_code_span():
     hostile = "`<script>alert(1)</script>`" + "A" * 100_000
-    excerpt = inert_excerpt(hostile)
+    excerpt = shown_value(hostile)
     assert "`" not in excerpt
     assert len(excerpt) <= 41 and excerpt.endswith("…")
 
 
-def test_excerpt_drops_control_characters():
-    assert inert_excerpt("a\nb\x00c\u202ed") == "abcd"
-    assert inert_excerpt("\n") == " "  # never an empty code span
+def test_a_shown_value_has_no_control_characters_and_is_never_empty():
+    assert shown_value("a\nb\x00c\u202ed") == "abcd"
+    assert shown_value("\n") == " "  # never an empty code span
 
 
 def test_nan_is_never_in_range():
