@@ -2,28 +2,30 @@
 
 Debian's Chromium (/usr/bin/chromium) is used when present, else Playwright's own
 browser. With neither, these tests skip outside CI and fail in CI.
+
+A page that crashed can look healthy: the app's guard (components/errors.py) replaces
+the exception with a friendly message and logs it. So `assert_no_crash` looks for that
+message too, and after every test the servers' logs are read for the guard's line
+(tests that provoke it on purpose are marked `expects_server_error`).
 """
 
 import contextlib
 import os
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from bench.harness import free_port, process_cpu_seconds, tree_cpu_seconds
+from bench.harness import Server, tree_cpu_seconds
+from components.i18n import LANGUAGES, translate
 
 # A cold page (torch warming up, a first optimisation) can take seconds on a busy
 # 2-core CI machine: wait up to 20 s for what a learner would wait for.
 expect.set_options(timeout=20_000)
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 # Without the background-networking flags Chromium keeps dialling Google on a closed network.
 CHROMIUM_FLAGS = [
@@ -77,21 +79,53 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 800}}
 
 
-SERVER_PIDS: list[int] = []  # the server's process, for tests that read its CPU time
-SERVER_LOGS: list[Path] = []  # its log file, for tests that look for errors it caught
+SERVER_ERROR_MARKER = "expects_server_error"  # a test that makes a server log a caught crash on purpose
+# What the app's guard (components/errors.py) logs, with the traceback, when it hides a crash.
+CAUGHT_CRASH_LOG = "unexpected error"
+# The guard's message as the page shows it: the catalogue's text, its Markdown emphasis rendered.
+FRIENDLY_ERRORS = tuple(translate("error.unexpected", lang).replace("**", "") for lang in LANGUAGES)
+WATCHED_LOGS: list[Path] = []  # every server's log, read after each test for caught crashes
+APP_SERVER: list["WatchedServer"] = []  # the session's server of streamlit_app.py
 
 
-def server_cpu_seconds() -> float:
-    return process_cpu_seconds(SERVER_PIDS[0])
+class WatchedServer(Server):
+    """harness.Server with the project's options and its output in a log file that the
+    check after each test reads (`no_caught_crash_in_server_logs`)."""
+
+    def __init__(self, log_path: Path, script: str = "streamlit_app.py"):
+        WATCHED_LOGS.append(log_path)
+        super().__init__(script, log_path=log_path, options=("--browser.gatherUsageStats", "false"))
+
+    def wait_healthy(self, timeout: float = 90) -> None:
+        """As the harness's, but a server that exits or never answers fails the test with
+        the end of its log (a cold start imports torch: up to 90 s on a busy machine)."""
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            with contextlib.suppress(RuntimeError):
+                return super().wait_healthy(timeout=1)
+        self.stop()
+        log_end = self.log_path.read_text(errors="replace")[-3000:]
+        pytest.fail(f"streamlit exited, or did not answer /_stcore/health within {timeout} s:\n{log_end}")
 
 
 def server_tree_cpu_seconds() -> float:
     """CPU time of the server and every process below it (SymPy's worker and its children)."""
-    return tree_cpu_seconds(SERVER_PIDS[0])
+    return tree_cpu_seconds(APP_SERVER[0].process.pid)
+
+
+def server_threads_cpu_seconds() -> dict[int, float]:
+    """The server's threads, each id with its CPU time so far (/proc/<pid>/task)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    threads = {}
+    for task in Path(f"/proc/{APP_SERVER[0].process.pid}/task").iterdir():
+        with contextlib.suppress(OSError, IndexError):  # a thread that ended meanwhile
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            threads[int(task.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return threads
 
 
 def server_log_text() -> str:
-    return SERVER_LOGS[0].read_text(errors="replace")
+    return APP_SERVER[0].log_path.read_text(errors="replace")
 
 
 def server_frames(page) -> list:
@@ -103,48 +137,35 @@ def server_frames(page) -> list:
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    SERVER_LOGS[:] = [log_path]
-    log = log_path.open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    SERVER_PIDS[:] = [server.pid]
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited early; see {log.name}")
-    else:
-        server.kill()
-        pytest.fail("streamlit did not answer /_stcore/health within 90 s")
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    server = WatchedServer(tmp_path_factory.mktemp("server") / "streamlit.log")
+    APP_SERVER[:] = [server]
+    yield server.url
+    server.stop()
+
+
+def log_sizes() -> dict[Path, int]:
+    return {path: path.stat().st_size for path in WATCHED_LOGS if path.exists()}
+
+
+def assert_no_caught_crash_logged(since: dict[Path, int]) -> None:
+    """No server logged a crash its guard caught after the offsets `since` (a log not in
+    `since` started later, and is read whole)."""
+    for path in WATCHED_LOGS:
+        with path.open("rb") as log:
+            log.seek(since.get(path, 0))
+            new_lines = log.read().decode(errors="replace")
+        caught = [line for line in new_lines.splitlines() if CAUGHT_CRASH_LOG in line.lower()]
+        assert not caught, f"the server caught a crash ({path}): {caught}\n{new_lines[-3000:]}"
+
+
+@pytest.fixture(autouse=True)
+def no_caught_crash_in_server_logs(request):
+    """Every e2e test fails when a server logged a caught crash meanwhile: the page then
+    shows a friendly message, which no Streamlit exception element reveals."""
+    before = log_sizes()
+    yield
+    if request.node.get_closest_marker(SERVER_ERROR_MARKER) is None:
+        assert_no_caught_crash_logged(before)
 
 
 @pytest.fixture
@@ -157,8 +178,56 @@ def page(page):
     assert not errors, f"JavaScript errors in the page: {errors}"
 
 
+def assert_no_crash(page, context: str | None = None, timeout: float | None = None) -> None:
+    """Nothing on screen says the page crashed: Streamlit's exception element, a traceback,
+    or the app's friendly message in either language. `timeout` (ms): how long a crash on
+    screen is given to go away (expect's default unless said)."""
+    expect(page.get_by_test_id("stException"), context).to_have_count(0, timeout=timeout)
+    expect(page.get_by_text("Traceback"), context).to_have_count(0, timeout=timeout)
+    for message in FRIENDLY_ERRORS:
+        expect(page.get_by_text(message), context).to_have_count(0, timeout=timeout)
+
+
 def wait_until_idle(page) -> None:
     page.wait_for_selector(IDLE, timeout=60_000)
+
+
+# What a chart draws, as text: two equal texts are the same picture. Vega draws on a
+# canvas, or in an SVG element.
+PICTURE_JS = "(drawing) => drawing instanceof HTMLCanvasElement ? drawing.toDataURL() : drawing.outerHTML"
+
+
+def drawing_of(chart):
+    """The canvas or SVG element a Vega-Lite chart draws in."""
+    return chart.locator("canvas, svg").first
+
+
+def picture(drawing) -> str:
+    return drawing.evaluate(PICTURE_JS)
+
+
+def wait_for_new_picture(drawing, old: str) -> str:
+    """Until the chart shows another picture than `old`; returns it."""
+    drawing.page.wait_for_function(
+        f"([drawing, old]) => ({PICTURE_JS})(drawing) !== old", arg=[drawing.element_handle(), old], polling=50
+    )
+    return picture(drawing)
+
+
+def wait_for_still_picture(drawing) -> str:
+    """Until the chart shows the same picture on two animation frames in a row (an
+    animation at one step a frame changes it on every frame); returns it."""
+    drawing.page.wait_for_function(
+        f"""(drawing) => {{
+          const now = ({PICTURE_JS})(drawing);
+          const still = now === drawing.previousPicture;
+          drawing.previousPicture = now;
+          return still;
+        }}""",
+        arg=drawing.element_handle(),
+        polling="raf",
+    )
+    return picture(drawing)
 
 
 def wait_for_app_style(page) -> None:

@@ -4,21 +4,29 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from components.i18n import LANGUAGES, translate
 from lessons.catalog import ALL_LESSONS, HOME
 
-from .conftest import IDLE, SCREENSHOTS, screenshot, server_frames, wait_for_app_style, wait_until_idle
+from .conftest import (
+    IDLE,
+    SCREENSHOTS,
+    assert_no_crash,
+    drawing_of,
+    picture,
+    screenshot,
+    server_frames,
+    wait_for_app_style,
+    wait_for_new_picture,
+    wait_for_still_picture,
+    wait_until_idle,
+)
 
 
 def title_of(lesson, lang: str) -> str:
     return translate("home.title" if lesson is HOME else f"{lesson.page_id}.title", lang)
-
-
-def no_exception_on(page) -> None:
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_text("Traceback")).to_have_count(0)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -33,7 +41,7 @@ def test_every_page_is_reached_through_the_sidebar(page, app_url, lang):
         query = "" if lang == "fr" else f"\\?lang={lang}"  # French, the default, stays out of the URL
         expect(page).to_have_url(re.compile(f"{path}{query}$"))
         wait_until_idle(page)
-        no_exception_on(page)
+        assert_no_crash(page)
         screenshot(page, f"{lang}-{lesson.page_id}")
 
 
@@ -52,7 +60,7 @@ def test_a_deep_link_reproduces_a_view(page, app_url):
     wait_until_idle(page)
     expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("0.0770")
     expect(page.get_by_test_id("stCode").first).to_contain_text("torch.tensor(2.0, requires_grad=True)")
-    no_exception_on(page)
+    assert_no_crash(page)
 
 
 def test_moving_x_redraws_its_section_only_and_the_share_link_follows(page, app_url):
@@ -68,7 +76,7 @@ def test_moving_x_redraws_its_section_only_and_the_share_link_follows(page, app_
     assert len(frames) < full_run / 2  # measured: 33 messages for the demo's section, 87 for the page
     page.get_by_test_id("stSidebar").get_by_role("button", name="Partager").click()  # opening it reruns the page
     expect(page.get_by_test_id("stPopoverBody").get_by_test_id("stCode")).to_contain_text("x=1.1")
-    no_exception_on(page)
+    assert_no_crash(page)
 
 
 def test_malformed_parameters_give_notices_not_tracebacks(page, app_url):
@@ -78,7 +86,7 @@ def test_malformed_parameters_give_notices_not_tracebacks(page, app_url):
     expect(alerts).to_have_count(3)
     expect(alerts.first).to_contain_text("Paramètre d'adresse lang ignoré")
     expect(page.locator("h1").first).to_contain_text("Qu'est-ce que PyTorch")
-    no_exception_on(page)
+    assert_no_crash(page)
     screenshot(page, "fr-bad-url")
 
 
@@ -97,7 +105,7 @@ def test_tensors_page_fixes_a_matrix_product(page, app_url):
     """Visit the tensors page, see `(2, 3) @ (2, 3)` refused, transpose b, see the product."""
     page.goto(f"{app_url}/tenseurs")
     wait_until_idle(page)
-    no_exception_on(page)
+    assert_no_crash(page)
     page.get_by_role("tab", name="Produit matriciel @").click()
     panel = page.get_by_role("tabpanel", name="Produit matriciel @")
     expect(panel.get_by_text("`(2, 3) @ (2, 3)` échoue".replace("`", ""))).to_be_visible()
@@ -105,7 +113,7 @@ def test_tensors_page_fixes_a_matrix_product(page, app_url):
     panel.get_by_text("Transposer b").click()
     expect(panel.get_by_text("donne (2, 2)")).to_be_visible()
     wait_until_idle(page)
-    no_exception_on(page)
+    assert_no_crash(page)
     # a, b and c are drawn, each cell about 44 px square: c is (2, 2).
     charts = panel.get_by_test_id("stVegaLiteChart")
     expect(charts).to_have_count(3)
@@ -121,7 +129,7 @@ def test_tensors_page_times_the_matrix_product_on_real_devices_only(page, app_ur
     page.get_by_role("button", name="Measure").click()
     expect(page.get_by_text("no GPU figure is made up")).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart").last.locator("canvas, svg").first).to_be_visible()
-    no_exception_on(page)
+    assert_no_crash(page)
     screenshot(page, "en-tenseurs-timing")
 
 
@@ -134,7 +142,7 @@ def test_autograd_page_draws_the_recorded_graph(page, app_url):
     for name in ("MulBackward0", "SinBackward0", "PowBackward0"):
         expect(graph.get_by_text(name)).to_be_visible()
     expect(page.get_by_text("exactement x.grad = 2.22324")).to_be_visible()
-    no_exception_on(page)
+    assert_no_crash(page)
     graph.scroll_into_view_if_needed()
     screenshot(page, "fr-autograd-graph")
 
@@ -144,7 +152,7 @@ def test_autograd_refuses_code_typed_as_a_function(page, app_url):
     wait_until_idle(page)
     expect(page.get_by_text("is not allowed").first).to_be_visible()
     expect(page.get_by_test_id("stMetricValue").nth(1)).to_have_text("2")  # x**2 at 1.0 stays
-    no_exception_on(page)
+    assert_no_crash(page)
 
 
 def test_loss_page_shows_an_outlier_dominating_mse(page, app_url):
@@ -154,24 +162,22 @@ def test_loss_page_shows_an_outlier_dominating_mse(page, app_url):
     charts = page.get_by_test_id("stVegaLiteChart")
     expect(charts.first.locator("canvas, svg").first).to_be_visible()
     expect(charts.nth(4)).to_be_attached()  # data, contributions, shapes, landscape, probabilities
-    no_exception_on(page)
+    assert_no_crash(page)
     screenshot(page, "en-fonction-de-cout")
 
 
 def test_the_optimizer_animation_runs_in_the_browser_without_the_server(page, app_url):
-    """Two screenshots a second apart differ, the script stays notRunning, no websocket traffic."""
+    """The chart's picture keeps changing, the script stays notRunning, no websocket traffic."""
     frames = server_frames(page)
     page.goto(f"{app_url}/optimiseur?surface=rosenbrock&opt2=adam&lr2=0.2&pas=300")
     wait_until_idle(page)
     chart = page.get_by_test_id("stVegaLiteChart").first
-    expect(chart.locator("canvas, svg").first).to_be_visible()
+    drawing = drawing_of(chart)
+    expect(drawing).to_be_visible()
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
     received_before = len(frames)
-    first = chart.screenshot()
-    page.wait_for_timeout(1000)
-    second = chart.screenshot()
-    assert first != second, "the animation did not move"
+    moved = wait_for_new_picture(drawing, picture(drawing))
+    wait_for_new_picture(drawing, moved)  # and moves on: 300 steps take about 5 s
     expect(page.locator(IDLE)).to_have_count(1)
     assert len(frames) == received_before, "the server sent messages while the animation played"
     screenshot(page, "fr-optimiseur-animation")
@@ -181,19 +187,12 @@ def test_pausing_and_scrubbing_stay_in_the_browser(page, app_url):
     page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100")
     wait_until_idle(page)
     chart = page.get_by_test_id("stVegaLiteChart").first
+    drawing = drawing_of(chart)
     chart.get_by_role("checkbox").uncheck()  # pause
     page.mouse.move(0, 0)  # no hover effect on the chart
-    # Paused, the picture settles and stays: two shots 600 ms apart end up equal
-    # (a few tries, for a frame the browser was drawing as the box was unticked).
-    for _ in range(5):
-        paused = chart.screenshot()
-        page.wait_for_timeout(600)
-        if chart.screenshot() == paused:
-            break
-    assert chart.screenshot() == paused
+    paused = wait_for_still_picture(drawing)
     chart.get_by_role("slider").fill("60")  # scrub to step 60
-    page.wait_for_timeout(300)
-    assert chart.screenshot() != paused
+    wait_for_new_picture(drawing, paused)
     expect(page.locator(IDLE)).to_have_count(1)
 
 
@@ -208,7 +207,7 @@ def test_clicking_the_map_sets_the_start(page, app_url):
     page.mouse.click(box["x"] + 260, box["y"] + 120)  # inside the map, up and to the right
     expect(start_x).not_to_have_value("-2.50")
     wait_until_idle(page)
-    no_exception_on(page)
+    assert_no_crash(page)
 
 
 def test_training_runs_live_and_the_replay_scrubs_in_the_browser(page, app_url):
@@ -220,12 +219,12 @@ def test_training_runs_live_and_the_replay_scrubs_in_the_browser(page, app_url):
     expect(page.get_by_text("Précision en validation (boucle correcte)")).to_be_visible()
     replay = page.get_by_test_id("stVegaLiteChart").last
     replay.scroll_into_view_if_needed()
-    before = replay.screenshot()
+    drawing = drawing_of(replay)
+    before = picture(drawing)
     replay.get_by_role("slider").fill("1")  # back to the first epoch, in the browser
-    page.wait_for_timeout(300)
-    assert replay.screenshot() != before
+    wait_for_new_picture(drawing, before)
     expect(page.locator(IDLE)).to_have_count(1)
-    no_exception_on(page)
+    assert_no_crash(page)
     screenshot(page, "fr-boucle-entrainement-trained")
 
 
@@ -246,13 +245,11 @@ def test_every_page_in_projector_mode_at_1280_by_720(page, app_url):
         expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
         # The first paragraph of prose (captions keep their own, smaller size), polled:
         # on a busy machine the stylesheet can arrive a moment after the page is idle.
-        for _ in range(80):
-            size = page.evaluate(BODY_TEXT_SIZE)
-            if size >= 20:
-                break
-            page.wait_for_timeout(250)
-        assert size >= 20, f"{lesson.url_path}: body text is {size}px"
-        no_exception_on(page)
+        try:
+            page.wait_for_function(f"({BODY_TEXT_SIZE})() >= 20")
+        except PlaywrightTimeoutError:
+            pytest.fail(f"{lesson.url_path}: body text is {page.evaluate(BODY_TEXT_SIZE)}px")
+        assert_no_crash(page)
         page.screenshot(path=SCREENSHOTS / f"projecteur-fr-{lesson.page_id}.png")
 
 
@@ -279,6 +276,7 @@ def test_the_accessibility_audit_finds_no_serious_violation(page, app_url, lang,
         assert not serious, f"/{lesson.url_path} ({scheme}): {serious}"
 
 
+DARK_CAPTION = "rgb(194, 192, 189)"
 PAGE_THEME = """() => {
   const app = getComputedStyle(document.querySelector(".stApp"));
   const caption = document.querySelector("[data-testid=stCaptionContainer]");
@@ -294,12 +292,11 @@ def test_every_page_in_the_dark_theme(page, app_url):
         wait_until_idle(page)
         # The dark half of the caption's light-dark() pair; polled, as the stylesheet's
         # element is drawn by a component Streamlit loads lazily, after the page is idle.
-        for _ in range(80):
-            scheme, background, caption = page.evaluate(PAGE_THEME)
-            if caption == "rgb(194, 192, 189)":
-                break
-            page.wait_for_timeout(250)
+        try:
+            page.wait_for_function(f"({PAGE_THEME})()[2] === '{DARK_CAPTION}'")
+        except PlaywrightTimeoutError:
+            pytest.fail(f"{lesson.url_path}: the caption is {page.evaluate(PAGE_THEME)[2]}")
+        scheme, background, _ = page.evaluate(PAGE_THEME)
         assert scheme == "dark" and background != "rgb(255, 255, 255)"
-        assert caption == "rgb(194, 192, 189)", f"{lesson.url_path}: {caption}"
-        no_exception_on(page)
+        assert_no_crash(page)
         screenshot(page, f"sombre-fr-{lesson.page_id}")

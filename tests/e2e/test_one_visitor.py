@@ -12,21 +12,14 @@ from components.i18n import translate
 from lessons.catalog import ALL_LESSONS
 from tests.app.test_hostile_sweep import PWNED
 
-from .conftest import IDLE, server_log_text, server_tree_cpu_seconds, wait_until_idle
+from .conftest import IDLE, assert_no_crash, server_log_text, server_tree_cpu_seconds, wait_until_idle
 
-FRIENDLY_ERROR = translate("error.unexpected", "fr").split(",")[0]  # "Un problème inattendu est survenu sur cette page"
 HOSTILE_URL_VALUES = ("inf", "-inf", "1e999", "9" * 400, "nan", PWNED)
 SHARED_KEYS = ("lang", "device", "projecteur", "presentation", "diapo")
 
 
 def nested_sigmoid(levels: int) -> str:
     return "sigmoid(" * levels + "x" + ")" * levels
-
-
-def assert_no_crash(page, context: str) -> None:
-    expect(page.get_by_test_id("stException"), context).to_have_count(0)
-    expect(page.get_by_text(FRIENDLY_ERROR), context).to_have_count(0)
-    expect(page.get_by_text("Traceback"), context).to_have_count(0)
 
 
 def assert_server_caught_nothing(log_before: int, context: str) -> None:
