@@ -13,7 +13,7 @@ from components.run_lock import turn
 from components.share import share_controls
 from components.slides import presentation_controls
 from components.torch_setup import configure_torch
-from lessons.catalog import HOME, OBJECTIVES, RECAP, Lesson
+from lessons.catalog import GLOSSARY, HOME, OBJECTIVES, RECAP, Lesson
 
 
 def page(lesson: Lesson) -> st.Page:
@@ -48,7 +48,7 @@ def main() -> None:
         {
             t("nav.section_intro"): [page(HOME)],
             t("nav.section_objectives"): [page(lesson) for lesson in OBJECTIVES],
-            t("nav.section_recap"): [page(RECAP)],
+            t("nav.section_recap"): [page(RECAP), page(GLOSSARY)],
         }
     )
     with st.sidebar:

@@ -1,7 +1,8 @@
 """Every visible string comes from locales/<lang>.toml; French is the default.
 
 Keys are dotted paths into the TOML tables ("home.title"); placeholders use
-str.format syntax ("{value}"), so a literal brace is written "{{".
+str.format syntax ("{value}"), so a literal brace is written "{{". A string that
+depends on a count has two keys, "<key>.one" and "<key>.other", read with `tn`.
 """
 
 import functools
@@ -57,3 +58,20 @@ def current_language() -> str:
 def t(key: str, **values: object) -> str:
     """The string for `key` in the learner's language."""
     return translate(key, current_language(), **values)
+
+
+def plural_form(lang: str, count: int) -> str:
+    """The CLDR plural category of `count`, "one" or "other": French says "0 bonne réponse",
+    English "0 correct answers"."""
+    singular = (0, 1) if lang == "fr" else (1,)
+    return "one" if count in singular else "other"
+
+
+def translate_count(key: str, lang: str, count: int, **values: object) -> str:
+    """`key`.one or `key`.other for `count`, with {count} and the other placeholders filled."""
+    return translate(f"{key}.{plural_form(lang, count)}", lang, count=count, **values)
+
+
+def tn(key: str, count: int, **values: object) -> str:
+    """The string for `key` and `count` in the learner's language: "1 question", "2 questions"."""
+    return translate_count(key, current_language(), count, **values)

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from components import glossary
+
 
 @dataclass(frozen=True)
 class Lesson:
@@ -34,4 +36,9 @@ OBJECTIVES = (
 
 RECAP = Lesson("resume", "lessons/resume/page.py", "resume", ":material/summarize:")
 
-ALL_LESSONS = (HOME, *OBJECTIVES, RECAP)
+# The chapter's words, French ↔ English: a reference page, registered after the recap.
+GLOSSARY = Lesson("glossaire", "lessons/glossaire/page.py", glossary.URL_PATH, ":material/translate:")
+
+# Every page, in the order of the guided path (components/chapter_path.py): each page
+# ends with links to its neighbours here, and the last one leads back to the first.
+ALL_LESSONS = (HOME, *OBJECTIVES, RECAP, GLOSSARY)

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from components import url_state
+from components.chapter_path import chapter_links
 from components.code_twin import code_twin
 from components.devices import device_inventory, missing_device_reason_key
 from components.fragments import partial_rerun
-from components.i18n import current_language, t
+from components.i18n import current_language, t, tn
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz, quiz_progress
 from components.slides import Deck
 from components.tables import markdown_table
@@ -144,8 +145,8 @@ def progress_section() -> None:
                 text=t(
                     "home.progress.line",
                     page=t(f"nav.{lesson.page_id}"),
-                    correct=correct,
-                    answered=len(answers),
+                    correct=tn("home.progress.correct", correct),
+                    answered=tn("home.progress.answered", len(answers)),
                 ),
             )
 
@@ -198,3 +199,4 @@ with deck.slide("progression"):
     progress_section()
 with deck.slide("environnement"):
     environment_section()
+chapter_links(PAGE_ID, ALL_LESSONS)

@@ -5,6 +5,7 @@ import threading
 import streamlit as st
 
 from components import url_state
+from components.chapter_path import chapter_links
 from components.charts import show_chart_with_data
 from components.code_twin import code_twin
 from components.expressions import ExpressionError
@@ -17,6 +18,7 @@ from components.symbolic import BUDGET_SECONDS, Formula, SymbolicBusy, SymbolicT
 from lessons.autograd import core, sections
 from lessons.autograd.charts import function_chart, function_chart_data, function_y_domain
 from lessons.autograd.snippets import autograd_script
+from lessons.catalog import ALL_LESSONS
 
 PAGE_ID = "autograd"
 TYPED = "saisie"  # the select box option that reveals the text field
@@ -215,3 +217,4 @@ def autograd_experiment() -> None:
 
 
 autograd_experiment()
+chapter_links(PAGE_ID, ALL_LESSONS)

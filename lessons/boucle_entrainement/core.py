@@ -173,8 +173,11 @@ def lab_model(model_spec: ModelSpec, bugs: frozenset[Bug]) -> ModelSpec:
 # --- The loop ----------------------------------------------------------------------------
 
 
-# The page's default: plain SGD at a rate that converges on every data set.
+# The core's default: plain SGD at a rate that converges on every data set.
 DEFAULT_OPTIMIZER = OptimizerSpec("sgd", lr=0.05)
+# The optimizers the page offers, and the one it starts with.
+PAGE_OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop")
+PAGE_DEFAULT_OPTIMIZER = OptimizerSpec("adam", lr=0.01)
 
 
 @dataclass(frozen=True)

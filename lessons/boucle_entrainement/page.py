@@ -5,6 +5,7 @@ import dataclasses
 import streamlit as st
 
 from components import url_state
+from components.chapter_path import chapter_links
 from components.code_twin import code_twin
 from components.devices import selected_device
 from components.i18n import current_language, t
@@ -13,6 +14,7 @@ from components.optimizers import OptimizerSpec
 from components.slides import lesson_deck
 from lessons.boucle_entrainement import core, sections
 from lessons.boucle_entrainement.snippets import training_script
+from lessons.catalog import ALL_LESSONS
 
 PAGE_ID = "boucle_entrainement"
 RESULTS_KEY = "boucle_entrainement.results"  # {core.Setup: {run label: TrainResult}}
@@ -78,13 +80,20 @@ def training_controls(classification: bool) -> core.TrainSpec:
     with columns[3]:
         kind = url_state.selectbox(
             t("boucle.train.optimizer"),
-            ("sgd", "momentum", "adam", "rmsprop"),
-            key="optim",
-            index=2,
+            core.PAGE_OPTIMIZERS,
+            key=sections.OPTIMIZER_KEY,
+            index=core.PAGE_OPTIMIZERS.index(core.PAGE_DEFAULT_OPTIMIZER.kind),
             format_func=lambda k: t(f"optimiseur.kind.{k}"),
         )
     with columns[4]:
-        lr = float(url_state.select_slider("lr", LEARNING_RATES, key="lr_b", index=LEARNING_RATES.index("0.01")))
+        lr = float(
+            url_state.select_slider(
+                "lr",
+                LEARNING_RATES,
+                key=sections.LR_KEY,
+                index=LEARNING_RATES.index(f"{core.PAGE_DEFAULT_OPTIMIZER.lr:g}"),
+            )
+        )
     shuffle = url_state.toggle(t("boucle.train.shuffle"), key="melange", value=True)
     return core.TrainSpec(
         epochs=epochs, batch_size=int(batch), loss=loss, optimizer=OptimizerSpec(kind, lr=lr), shuffle=shuffle
@@ -100,7 +109,7 @@ with deck.slide("reglages"):
     data = core.make_data(data_spec.kind, data_spec.n, data_spec.noise, data_spec.seed)
     chosen_model = model_controls(data_spec.kind)
     train_spec = dataclasses.replace(training_controls(data.classification), seed=data_spec.seed)
-    bugs = sections.bug_controls()
+    bugs = sections.bug_controls(train_spec.optimizer)
     model_spec = core.lab_model(chosen_model, bugs)
     buggy_spec = dataclasses.replace(train_spec, bugs=bugs)
     sections.model_summary(model_spec, data.classification, data_spec.seed)
@@ -123,7 +132,7 @@ with deck.slide("entrainement"):
         st.info(t("boucle.live.not_trained"), icon=":material/school:")
     else:
         sections.show_results(data, data_spec.kind, results)
-        sections.bug_explanations(bugs, results)
+        sections.bug_explanations(bugs, results, setup.train)
 
 with deck.slide("code"):
     st.header(t("boucle.twin_title"), divider="gray")
@@ -131,3 +140,4 @@ with deck.slide("code"):
 with deck.slide("quiz"):
     st.header(t("boucle.quiz_title"), divider="gray")
     sections.quiz_section(data, data_spec, model_spec, train_spec)
+chapter_links(PAGE_ID, ALL_LESSONS)

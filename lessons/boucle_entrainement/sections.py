@@ -10,10 +10,12 @@ import torch
 from components import url_state
 from components.charts import show_chart
 from components.i18n import t
+from components.optimizers import OptimizerSpec
 from components.quiz import ChoiceQuestion, NumberQuestion, quiz
 from components.run_lock import let_others_run
-from lessons.boucle_entrainement import core, mistakes
+from lessons.boucle_entrainement import core, mistakes, outcomes
 from lessons.boucle_entrainement.charts import (
+    RUN_COLOURS,
     drawable_losses,
     live_loss_template,
     live_predictions_template,
@@ -22,20 +24,59 @@ from lessons.boucle_entrainement.charts import (
 )
 
 PAGE_ID = "boucle_entrainement"
-CORRECT, BUGGY = "correct", "buggy"
+CORRECT, BUGGY = tuple(RUN_COLOURS)  # "correct", "buggy"
+OPTIMIZER_KEY, LR_KEY = "optim", "lr_b"  # the optimizer widgets' keys (page.py)
 QUIZ_EPOCHS = 10
 
 
-def bug_controls() -> frozenset[mistakes.Bug]:
+def use_optimizer(spec: OptimizerSpec) -> None:
+    """Set the optimizer widgets (a callback: it runs before the next rerun draws them)."""
+    st.session_state[OPTIMIZER_KEY] = spec.kind
+    st.session_state[LR_KEY] = f"{spec.lr:g}"
+
+
+def recommend_on_switch(bug: mistakes.Bug) -> None:
+    """Switching on a mistake that acts through the step brings the optimizer that shows it best."""
+    if st.session_state.get(f"bug_{bug}"):
+        use_optimizer(outcomes.RECOMMENDED[bug])
+
+
+def optimizer_label(spec: OptimizerSpec) -> str:
+    return f"{t(f'optimiseur.kind.{spec.kind}')} (`lr = {spec.lr:g}`)"
+
+
+def bug_controls(optimizer: OptimizerSpec) -> frozenset[mistakes.Bug]:
+    """The bug lab's switches; `optimizer` is the one chosen above, for the recommendation."""
     st.subheader(t("boucle.bugs.title"))
     st.markdown(t("boucle.bugs.intro"))
     columns = st.columns(3)
     chosen = []
     for index, bug in enumerate(mistakes.BUGS):
         with columns[index % 3]:
-            if url_state.toggle(t(f"boucle.bugs.{bug}"), key=f"bug_{bug}"):
+            recommends = bug in outcomes.RECOMMENDED
+            on_change = {"on_change": recommend_on_switch, "args": (bug,)} if recommends else {}
+            if url_state.toggle(t(f"boucle.bugs.{bug}"), key=f"bug_{bug}", **on_change):
                 chosen.append(bug)
+    for bug in chosen:
+        if bug in outcomes.RECOMMENDED:
+            recommendation_note(bug, optimizer)
     return frozenset(chosen)
+
+
+def recommendation_note(bug: mistakes.Bug, optimizer: OptimizerSpec) -> None:
+    """Which optimizer shows `bug` best, what the others do instead, and a click to use it."""
+    recommended = outcomes.RECOMMENDED[bug]
+    in_use = (optimizer.kind, optimizer.lr) == (recommended.kind, recommended.lr)
+    key = "recommended_in_use" if in_use else "recommended"
+    text = t(f"boucle.bugs.{key}", bug=t(f"boucle.bugs.{bug}"), optimizer=optimizer_label(recommended))
+    st.caption(f"{text} {t(f'boucle.bugs.{bug}_adaptive')}")
+    if not in_use:
+        st.button(
+            t("boucle.bugs.use_recommended", optimizer=optimizer_label(recommended)),
+            key=f"recommend_{bug}",
+            on_click=use_optimizer,
+            args=(recommended,),
+        )
 
 
 def model_summary(model_spec: core.ModelSpec, classification: bool, seed: int) -> None:
@@ -56,13 +97,22 @@ def run_names() -> dict[str, str]:
     return {CORRECT: t("boucle.live.correct"), BUGGY: t("boucle.live.buggy")}
 
 
+def run_colours(runs) -> dict[str, str]:
+    """{run name: its colour}, the same in every chart of the page."""
+    names = run_names()
+    return {names[run]: RUN_COLOURS[run] for run in runs}
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def cached_live_templates(
-    runs: list[str], loss_titles: dict, classification: bool, fit_titles: dict
+    colours: dict, loss_titles: dict, classification: bool, fit_titles: dict
 ) -> tuple[dict, dict]:
     """The two live charts' Vega-Lite dicts, built with Altair once per language and runs:
     a click on "train" then costs no Altair work."""
-    return live_loss_template(runs, loss_titles), live_predictions_template(classification, fit_titles, core.map_cell())
+    return (
+        live_loss_template(colours, loss_titles),
+        live_predictions_template(classification, fit_titles, core.map_cell(), colours),
+    )
 
 
 def train_live(data: core.Data, setup: core.Setup, train_spec: core.TrainSpec, runs: list[str], results: dict) -> None:
@@ -76,7 +126,7 @@ def train_live(data: core.Data, setup: core.Setup, train_spec: core.TrainSpec, r
     names = run_names()
     split_names = {"train": t("boucle.live.train_split"), "val": t("boucle.live.val_split")}
     loss_template, fit_template = cached_live_templates(
-        [names[run] for run in runs],
+        run_colours(runs),
         {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")},
         data.classification,
         {"probability": t("boucle.replay.probability")},
@@ -102,7 +152,7 @@ def train_live(data: core.Data, setup: core.Setup, train_spec: core.TrainSpec, r
                 t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}")
             )
             if partial.snapshots:
-                model_rows = prediction_rows(data, partial.snapshots[-1][1])
+                model_rows = prediction_rows(data, partial.snapshots[-1][1]).assign(run=names[run])
                 fit_slot.vega_lite_chart({**fit_template, "datasets": {"live": pd.concat([data_rows, model_rows])}})
 
         results[run] = core.train(data, setup.model, spec, setup.device, on_epoch)
@@ -142,6 +192,7 @@ def show_results(data: core.Data, kind: str, results: dict) -> None:
         loss_chart,
         history,
         {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")},
+        run_colours(results),
         alt=t("boucle.results.chart_alt", runs=", ".join(names[run] for run in results)),
     )
     for run in results:
@@ -195,17 +246,55 @@ def predictions_chart(data: core.Data, snapshots: list[tuple[int, list[float]]])
         "probability": t("boucle.replay.probability"),
         "class": t("boucle.replay.class"),
     }
-    return replay_chart(points, pd.DataFrame(rows), data.classification, epochs, titles, core.map_cell())
+    return replay_chart(
+        points, pd.DataFrame(rows), data.classification, epochs, titles, core.map_cell(), RUN_COLOURS[CORRECT]
+    )
 
 
-def bug_explanations(bugs: frozenset[mistakes.Bug], results: dict) -> None:
+def run_outcome(results: dict) -> outcomes.Outcome | None:
+    """What the buggy loop did next to the correct one, once both have epochs."""
+    correct, buggy = results.get(CORRECT), results.get(BUGGY)
+    if not (correct and correct.epochs and buggy and buggy.epochs):
+        return None
+    losses = [[epoch.train_loss for epoch in result.epochs] for result in (buggy, correct)]
+    return outcomes.outcome(*losses, buggy.diverged)
+
+
+def number(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def outcome_sentence(outcome: outcomes.Outcome, optimizer: OptimizerSpec) -> str:
+    """The outcome in words, with this run's numbers."""
+    return t(
+        f"boucle.outcome.{outcome.kind}",
+        optimizer=optimizer_label(optimizer),
+        epochs=outcome.epochs,
+        first=number(outcome.first),
+        last=number(outcome.last),
+        lowest=number(outcome.lowest),
+        lowest_epoch=outcome.lowest_epoch,
+        correct_first=number(outcome.correct_first),
+        correct_last=number(outcome.correct_last),
+        correct_epoch=outcome.correct_epoch,
+        ratio=number(outcome.ratio),
+    )
+
+
+def bug_explanations(bugs: frozenset[mistakes.Bug], results: dict, spec: core.TrainSpec) -> None:
+    """What this run did (computed from the two curves), then why, mistake by mistake."""
+    outcome = run_outcome(results)
+    if outcome is not None:
+        st.markdown(outcome_sentence(outcome, spec.used_optimizer))
     for bug in mistakes.BUGS:
         if bug not in bugs:
             continue
         extra = {}
         if bug is mistakes.Bug.NO_NO_GRAD and results.get(BUGGY) and results[BUGGY].epochs:
             extra["kilobytes"] = f"{results[BUGGY].epochs[-1].kept_graph_bytes / 1024:.1f}"
-        st.info(t(f"boucle.bugs.{bug}_why", **extra), icon=":material/bug_report:")
+        if bug is mistakes.Bug.HUGE_LR:
+            extra["lr"] = f"{spec.used_optimizer.lr:g}"
+        st.info(t(outcomes.why_key(bug, spec.optimizer.kind), **extra), icon=":material/bug_report:")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import url_state
+from components.chapter_path import chapter_links
 from components.charts import show_chart_with_data
 from components.code_twin import code_twin
 from components.fragments import partial_rerun
@@ -10,6 +11,7 @@ from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.regression import B_RANGE, W_RANGE, Dataset, DataSettings, make_dataset
 from components.slides import lesson_deck
+from lessons.catalog import ALL_LESSONS
 from lessons.fonction_de_cout import core, sections
 from lessons.fonction_de_cout.charts import (
     contributions_chart,
@@ -158,3 +160,4 @@ def loss_experiment() -> None:
 
 
 loss_experiment()
+chapter_links(PAGE_ID, ALL_LESSONS)

@@ -297,6 +297,20 @@ def converged(name: str, condition: float, result: Trajectory, tolerance: float 
     return not result.diverged and distance_to_minimum(surface(name, condition), result.points[-1]) < tolerance
 
 
+LOSS_SHOWN = ".4g"  # the precision of the final losses in the page's results table
+
+
+def lowest_final_loss(results: tuple[Trajectory, ...]) -> tuple[int, ...]:
+    """Which optimizers end lowest, as the page shows it: the indices of those that ran
+    every step and whose final loss, written with LOSS_SHOWN, is the smallest. More than
+    one is a tie at the shown precision; none when every optimizer stopped early."""
+    shown = {i: float(format(r.losses[-1], LOSS_SHOWN)) for i, r in enumerate(results) if not r.diverged}
+    if not shown:
+        return ()
+    lowest = min(shown.values())
+    return tuple(i for i, value in shown.items() if value == lowest)
+
+
 def safer_learning_rate(
     name: str,
     condition: float,

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components import url_state
+from components.chapter_path import chapter_links
 from components.code_twin import code_twin
 from components.errors import guarded_callback
 from components.fragments import partial_rerun
@@ -12,6 +13,7 @@ from components.lesson_intro import lesson_intro
 from components.regression import LINE_X_RANGE
 from components.run_lock import let_others_run
 from components.slides import lesson_deck
+from lessons.catalog import ALL_LESSONS
 from lessons.optimiseur import core, sections
 from lessons.optimiseur.charts import (
     ANIMATION_KEYS_JS,
@@ -66,8 +68,22 @@ def surface_controls() -> tuple[str, float]:
                 step=1.0,
                 help=t("optimiseur.surface.condition_help"),
             )
-    st.caption(t(f"optimiseur.surface.{name}_about"))
+    st.caption(t(f"optimiseur.surface.{name}_about", **surface_about_values(name)))
     return name, condition
+
+
+def surface_about_values(name: str) -> dict[str, str]:
+    """The regression's caption says where its optimum is and how its data differ from
+    the loss lesson's (computed here, so the sentence stays true if the data change)."""
+    if name != core.REGRESSION:
+        return {}
+    w, b = core.surface(name).minima[0]
+    return {
+        "w": f"{w:.3f}",
+        "b": f"{b:.3f}",
+        "page": t("nav.fonction_de_cout"),
+        "outliers": t("fonction_de_cout.data.outliers"),
+    }
 
 
 def use_clicked_start() -> None:
@@ -244,3 +260,4 @@ def optimizer_experiment() -> None:
 
 
 optimizer_experiment()
+chapter_links(PAGE_ID, ALL_LESSONS)

@@ -1,8 +1,6 @@
 """Sections of the optimizer page: the optimizers' widgets, divergence, results, the
 optimizer's insides, and the quiz."""
 
-import math
-
 import streamlit as st
 
 from components import url_state
@@ -160,7 +158,7 @@ def results_table(labels: list[str], results: tuple[core.Trajectory, ...], chose
     rows = {
         t("optimiseur.results.optimizer"): labels,
         t("optimiseur.results.end"): [f"({r.points[-1][0]:.4f}, {r.points[-1][1]:.4f})" for r in results],
-        t("optimiseur.results.loss"): [f"{r.losses[-1]:.4g}" for r in results],
+        t("optimiseur.results.loss"): [format(r.losses[-1], core.LOSS_SHOWN) for r in results],
         t("optimiseur.results.distance"): [
             f"{core.distance_to_minimum(chosen, r.points[-1]):.3g}" if chosen.minima else "—" for r in results
         ],
@@ -194,7 +192,14 @@ def inside_section(experiment: core.Experiment, results: tuple[core.Trajectory, 
         step = (
             1
             if last == 1
-            else url_state.slider(t("optimiseur.inside.step"), key="pas_vu", min_value=1, max_value=last, value=1)
+            else url_state.slider(
+                t("optimiseur.inside.step"),
+                key="pas_vu",
+                min_value=1,
+                max_value=last,
+                value=1,
+                help=t("optimiseur.inside.step_help"),
+            )
         )
     details = core.inspect_step(
         experiment.surface, experiment.condition, specs[slot], experiment.start, experiment.steps, step
@@ -248,17 +253,30 @@ def quiz_section(experiment: core.Experiment, results: tuple[core.Trajectory, ..
                 explanation=t("optimiseur.quiz.one_step_why", value=f"{one_step.points[1][0]:.4f}"),
             ),
         )
-    if len(specs) > 1:
-        finals = [r.losses[-1] if not r.diverged else math.inf for r in results]
-        best = specs[finals.index(min(finals))].label
+    lowest = core.lowest_final_loss(results)
+    if len(specs) > 1 and lowest:  # none when every optimizer stopped: nothing to compare
+        labels = [spec.label for spec in specs]
+        if len(set(labels)) < len(labels):  # two identical labels: the slot numbers tell them apart
+            labels = [f"{number}. {label}" for number, label in enumerate(labels, start=1)]
+        tie = t("optimiseur.quiz.tie")
+        if len(lowest) == 1:
+            expected = labels[lowest[0]]
+            explanation = t("optimiseur.quiz.best_why", label=expected)
+        else:  # equal at the precision the table shows: the only unambiguous answer is the tie
+            expected = tie
+            explanation = t(
+                "optimiseur.quiz.tie_why",
+                labels=", ".join(labels[i] for i in lowest),
+                loss=format(results[lowest[0]].losses[-1], core.LOSS_SHOWN),
+            )
         quiz(
             PAGE_ID,
             ChoiceQuestion(
                 "best",
                 t("optimiseur.quiz.best", steps=steps),
-                choices=tuple(spec.label for spec in specs),
-                expected=best,
-                explanation=t("optimiseur.quiz.best_why", label=best),
+                choices=(*labels, tie),
+                expected=expected,
+                explanation=explanation,
             ),
         )
 

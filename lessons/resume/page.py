@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from components.chapter_path import chapter_links
 from components.i18n import current_language, t
 from components.slides import Deck
-from lessons.catalog import OBJECTIVES
+from lessons.catalog import ALL_LESSONS, OBJECTIVES
 from lessons.resume.snippets import key_code
 
 # Printing keeps the lesson, not the app around it (static stylesheet, no user text).
@@ -33,3 +34,4 @@ for number, lesson in enumerate(OBJECTIVES, start=1):
         st.markdown(t(f"resume.summary.{lesson.page_id}"))
         st.code(key_code(lesson.page_id, current_language()), language="python")
         st.page_link(lesson.script, label=t("resume.open_lesson"), icon=lesson.icon)
+chapter_links("resume", ALL_LESSONS)

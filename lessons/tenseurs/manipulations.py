@@ -157,6 +157,19 @@ def shape_operation(
     return source, _attempt(operations[op])
 
 
+def shape_remark(op: str, source: torch.Tensor, outcome: Outcome) -> str | None:
+    """What the page adds under a shape operation (a key of tenseurs.shape), from the run:
+    "view_error" when view failed; "view_ok_strided" when view worked on a source that is
+    not contiguous; after transpose and permute, whether the result is still contiguous."""
+    if outcome.error:
+        return "view_error" if op == "view" else None
+    if op == "view" and not source.is_contiguous():
+        return "view_ok_strided"
+    if op in ("transpose", "permute"):
+        return "still_contiguous" if outcome.result.is_contiguous() else "not_contiguous"
+    return None
+
+
 # --- Indexing -----------------------------------------------------------------
 
 
@@ -217,7 +230,8 @@ class Bridge:
 
 
 def numpy_bridge(target: str, row: int, col: int, new_value: float) -> Bridge:
-    """Write `new_value` at [row, col] in one of the three, then read all three back."""
+    """Write `new_value` at [row, col] (0-based, as Python indexes) in one of the three,
+    then read all three back."""
     array = np.arange(6, dtype=np.float32).reshape(2, 3)
     shared = torch.from_numpy(array)
     copy = torch.tensor(array)
@@ -331,8 +345,23 @@ class ReductionSpec:
 
 
 @dataclass(frozen=True)
+class BridgeSpec:
+    """The NumPy bridge: which of a, shared, copy is written, where (0-based) and what."""
+
+    target: str = "numpy"  # one of BRIDGE_TARGETS
+    row: int = 0
+    col: int = 1
+    value: float = 99.0
+
+    @property
+    def written(self) -> str:
+        """The variable the page's code (and the twin) writes: a, shared or copy."""
+        return {"numpy": "a", "from_numpy": "shared", "copy": "copy"}[self.target]
+
+
+@dataclass(frozen=True)
 class Steps:
-    """The manipulation widgets' values, one spec per tab: primitives only."""
+    """The manipulation widgets' values, one spec per tab, and the NumPy bridge's: primitives only."""
 
     elementwise: ElementwiseSpec = ElementwiseSpec()
     matmul: MatmulSpec = MatmulSpec()
@@ -340,3 +369,4 @@ class Steps:
     shape: ShapeSpec = ShapeSpec()
     indexing: IndexingSpec = IndexingSpec()
     reduction: ReductionSpec = ReductionSpec()
+    bridge: BridgeSpec = BridgeSpec()

@@ -5,12 +5,14 @@ import dataclasses
 import streamlit as st
 
 from components import url_state
+from components.chapter_path import chapter_links
 from components.code_twin import code_twin
 from components.devices import selected_device
 from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.slides import lesson_deck
+from lessons.catalog import ALL_LESSONS
 from lessons.tenseurs import sections
 from lessons.tenseurs.core import (
     CONSTRUCTORS,
@@ -165,7 +167,7 @@ def tensors_experiment() -> None:
     with deck.slide("manipuler"):
         choices = sections.manipulate_section(tensor)
     with deck.slide("numpy"):
-        sections.numpy_section()
+        choices = dataclasses.replace(choices, bridge=sections.numpy_section())
     with deck.slide("appareils"):
         sections.devices_section(tensor)
     with deck.slide("code"):
@@ -177,3 +179,4 @@ def tensors_experiment() -> None:
 
 
 tensors_experiment()
+chapter_links(PAGE_ID, ALL_LESSONS)

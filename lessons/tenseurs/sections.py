@@ -156,11 +156,12 @@ def broadcast_step() -> ops.BroadcastSpec:
         return ops.BroadcastSpec(shape_a, shape_b)
     st.caption(t("tenseurs.broadcast.legend"))
     pictures = st.columns(3)
+    # The stride is read from the expanded view itself: 0 along a stretched dimension.
     with pictures[0]:
-        st.markdown(t("tenseurs.broadcast.stretched", name="a", shape=shape_a))
+        st.markdown(t("tenseurs.broadcast.stretched", name="a", shape=shape_a, stride=demo.a_stretched.stride()))
         show_tensor(demo.a_stretched, "a", demo.a_copies, "copy")
     with pictures[1]:
-        st.markdown(t("tenseurs.broadcast.stretched", name="b", shape=shape_b))
+        st.markdown(t("tenseurs.broadcast.stretched", name="b", shape=shape_b, stride=demo.b_stretched.stride()))
         show_tensor(demo.b_stretched, "b", demo.b_copies, "copy")
     with pictures[2]:
         st.markdown(f"`c = a + b` {tuple(demo.outcome.result.shape)}")
@@ -195,13 +196,16 @@ def shape_step(tensor: torch.Tensor) -> ops.ShapeSpec:
     argument = {"reshape": target, "view": target, "transpose": dims[:2], "permute": dims}[op]
     st.code(f"s = {source_code}\nr = s.{op}{argument}", language="python")
     show_shape_and_stride(source, "s")
+    remark = ops.shape_remark(op, source, outcome)
     if outcome.error:
         show_error("tenseurs.shape.view_error", outcome.error)
     else:
         show_shape_and_stride(outcome.result, "r")
         show_tensor(outcome.result, "r")
-        if op in ("transpose", "permute"):
-            st.info(t("tenseurs.shape.same_memory"), icon=":material/lightbulb:")
+    if remark in ("not_contiguous", "still_contiguous"):
+        st.info(t("tenseurs.shape.same_memory") + " " + t(f"tenseurs.shape.{remark}"), icon=":material/lightbulb:")
+    elif remark == "view_ok_strided":
+        st.info(t("tenseurs.shape.view_ok_strided", target=target, numel=source.numel()), icon=":material/lightbulb:")
     return ops.ShapeSpec(op, target, dims, start_transposed, make_contiguous)
 
 
@@ -280,9 +284,10 @@ def reduction_step(tensor: torch.Tensor) -> ops.ReductionSpec:
 # --- NumPy bridge -----------------------------------------------------------------
 
 
-def numpy_section() -> None:
+def numpy_section() -> ops.BridgeSpec:
     st.header(t("tenseurs.numpy.title"), divider="gray")
     st.markdown(t("tenseurs.numpy.intro"))
+    default = ops.BridgeSpec()
     controls = st.columns(4)
     with controls[0]:
         target = url_state.selectbox(
@@ -291,18 +296,21 @@ def numpy_section() -> None:
             key="pont",
             format_func=lambda name: t(f"tenseurs.numpy.{name}"),
         )
-    row = column_slider(controls[1], t("tenseurs.numpy.row"), key="pont_l", default=1, high=2) - 1
-    col = column_slider(controls[2], t("tenseurs.numpy.col"), key="pont_c", default=2, high=3) - 1
+    # 0-based, as the code below writes them: a[0, 1] is the first row, second column.
+    with controls[1]:
+        row = url_state.slider(t("tenseurs.numpy.row"), key="pont_l", min_value=0, max_value=1, value=default.row)
+    with controls[2]:
+        col = url_state.slider(t("tenseurs.numpy.col"), key="pont_c", min_value=0, max_value=2, value=default.col)
     with controls[3]:
         value = url_state.number_input(
-            t("tenseurs.numpy.value"), key="pont_v", min_value=-1000.0, max_value=1000.0, value=99.0
+            t("tenseurs.numpy.value"), key="pont_v", min_value=-1000.0, max_value=1000.0, value=default.value
         )
+    spec = ops.BridgeSpec(target, row, col, value)
     bridge = ops.numpy_bridge(target, row, col, value)
-    written = {"numpy": "a", "from_numpy": "shared", "copy": "copy"}[target]
     st.code(
         "a = np.arange(6, dtype=np.float32).reshape(2, 3)\n"
         f"shared = torch.from_numpy(a)   # {t('tenseurs.numpy.shares')}\n"
-        f"copy = torch.tensor(a)         # {t('tenseurs.numpy.copies')}\n{written}[{row}, {col}] = {value!r}",
+        f"copy = torch.tensor(a)         # {t('tenseurs.numpy.copies')}\n{spec.written}[{row}, {col}] = {value!r}",
         language="python",
     )
     pictures = st.columns(3)
@@ -313,6 +321,7 @@ def numpy_section() -> None:
             st.markdown(f"`{name}`")
             show_tensor(values, name)
     st.markdown(t("tenseurs.numpy.verdict", shares=bridge.shares_memory))
+    return spec
 
 
 # --- Devices ----------------------------------------------------------------------

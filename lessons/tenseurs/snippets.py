@@ -56,6 +56,7 @@ def lesson_script(spec: CreateSpec, steps: Steps, lang: str) -> str:
         "permute": shape.dims,
     }[shape.op]
     a_shape, b_shape = steps.broadcast.shape_a, steps.broadcast.shape_b
+    bridge = steps.bridge
     return f'''"""{translate("tenseurs.twin.docstring", lang)}"""
 import numpy as np
 import torch
@@ -110,8 +111,11 @@ attempt("{slices}", lambda: {slices}.detach())
 attempt("t.{reduction.op}({reduce_arguments})", lambda: t.detach().{reduction.op}({reduce_arguments}){values})
 
 {comment("numpy")}
-array = np.arange(6, dtype=np.float32).reshape(2, 3)
-shared = torch.from_numpy(array)
-array[0, 0] = 100.0
-print("shared[0, 0] =", shared[0, 0].item())
+a = np.arange(6, dtype=np.float32).reshape(2, 3)
+shared = torch.from_numpy(a)
+copy = torch.tensor(a)
+{bridge.written}[{bridge.row}, {bridge.col}] = {bridge.value!r}
+print("a =", a.tolist())
+print("shared =", shared.tolist())
+print("copy =", copy.tolist())
 '''

@@ -45,13 +45,44 @@ def test_a_bug_switch_changes_the_result(training_page):
     buggy = float(shown["Perte d'entraînement (boucle avec erreur)"])
     assert float(shown["Perte d'entraînement (boucle correcte)"]) == pytest.approx(correct)
     assert buggy > 10 * correct
-    assert any("efface le gradient" in info.value for info in app.info)
+    assert any("efface les gradients" in info.value for info in app.info)
+    assert any("n'a pas bougé" in block.value for block in app.markdown)  # what this run did
+
+
+def test_the_lab_says_what_this_run_did_with_adam_and_why(training_page):
+    """The reviewer's case: Adam, zero_grad() after backward(). No weight moves, Adam included."""
+    app = training_page(epoques="10", bug_zero_grad_after_backward="1")
+    click(app, "Entraîner")
+    [sentence] = [block.value for block in app.markdown if "Ce qu'a fait cette exécution" in block.value]
+    assert "Adam" in sentence and "n'a pas bougé" in sentence
+    assert any("quel que soit l'optimiseur" in info.value for info in app.info)
+    assert not any("l'élan déjà acquis" in info.value for info in app.info)
+
+
+def test_switching_on_a_step_mistake_brings_plain_sgd_and_its_explanation(training_page):
+    app = training_page(epoques="10")
+    app.toggle(key="bug_no_zero_grad").set_value(True).run()
+    assert app.selectbox(key="optim").value == "sgd" and app.select_slider(key="lr_b").value == "0.05"
+    assert any("le laboratoire utilise SGD" in caption.value for caption in app.caption)
+    click(app, "Entraîner")
+    assert any("Avec SGD (avec ou sans momentum)" in info.value for info in app.info)
+    [sentence] = [block.value for block in app.markdown if "Ce qu'a fait cette exécution" in block.value]
+    assert "SGD (`lr = 0.05`)" in sentence
+    # Back to Adam: the lab offers SGD in one click, and explains Adam's case instead.
+    app.selectbox(key="optim").set_value("adam").run()
+    click(app, "Entraîner")
+    assert any("Adam et RMSprop divisent" in info.value for info in app.info)
+    [offer] = [button for button in app.button if button.label.startswith("Passer à SGD")]
+    offer.click().run()
+    assert app.selectbox(key="optim").value == "sgd"
 
 
 def test_the_moons_are_classified_with_accuracy(training_page):
     app = training_page(donnees="moons", epoques="30")
     click(app, "Entraîner")
-    assert metrics(app)["Précision en validation (boucle correcte)"] in {"95%", "96%", "97%", "98%", "99%", "100%"}
+    shown = metrics(app)
+    assert shown["Exactitude en validation (boucle correcte)"] in {"95%", "96%", "97%", "98%", "99%", "100%"}
+    assert not any("Précision" in label for label in shown)  # "precision" is another measure
 
 
 def test_the_quiz_counts_optimizer_steps(training_page):

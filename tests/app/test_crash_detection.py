@@ -31,6 +31,7 @@ INJECTIONS = {
     "optimiseur": ("lessons.optimiseur.sections", "quiz_section"),
     "boucle_entrainement": ("lessons.boucle_entrainement.sections", "quiz_section"),
     "resume": ("lessons.resume.snippets", "key_code"),
+    "glossaire": ("components.glossary", "definition"),
 }
 REPO = Path(__file__).resolve().parents[2]
 

@@ -43,7 +43,10 @@ def test_a_right_prediction_is_praised_and_counted_on_the_home_page(open_app):
     app.get("form")[0].button[0].click().run()
     assert [s.value for s in app.success][-1] == "Bonne réponse\u00a0!"
     progress = app.get("progress")
-    assert progress and "1 bonne(s) réponse(s) sur 1 question(s)" in progress[0].proto.text
+    assert progress and "1 bonne réponse sur 1 question" in progress[0].proto.text
+    app.get("form")[1].radio[0].set_value("AddBackward0")  # y = x**2 + 3*x ends with an addition
+    app.get("form")[1].button[0].click().run()
+    assert "2 bonnes réponses sur 2 questions" in app.get("progress")[0].proto.text
 
 
 def test_a_wrong_prediction_shows_pytorchs_value_and_why(open_app):
@@ -52,7 +55,7 @@ def test_a_wrong_prediction_shows_pytorchs_value_and_why(open_app):
     app.get("form")[0].button[0].click().run()
     assert app.error[0].value == "Not quite: PyTorch finds 7."
     assert "at `x = 2.0`, PyTorch gets `7.0000`" in texts(app)
-    assert "0 correct out of 1 question(s)" in app.get("progress")[0].proto.text
+    assert "0 correct answers out of 1 question" in app.get("progress")[0].proto.text
 
 
 def test_the_grad_fn_question_expects_what_autograd_recorded(open_app):
@@ -68,3 +71,8 @@ def test_checking_without_an_answer_asks_for_one(open_app):
     app.get("form")[0].button[0].click().run()
     assert not app.exception
     assert app.info[0].value == "Saisissez ou choisissez une réponse avant de vérifier."
+
+
+def test_the_environment_table_speaks_french(open_app):
+    labels = list(metrics(open_app()))  # the demo's y, x.grad, y.grad_fn, then the environment
+    assert labels[-4:] == ["Python", "PyTorch", "Streamlit", "CUDA (version de compilation)"]

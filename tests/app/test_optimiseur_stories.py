@@ -1,8 +1,10 @@
 """Stories on the optimizer page."""
 
 import pytest
+import torch
 
 from components.optimizers import OptimizerSpec
+from components.regression import DataSettings, least_squares, make_dataset
 from lessons.optimiseur import core
 from lessons.optimiseur.snippets import optimizer_script
 from tests.twin_check import run_twin
@@ -114,3 +116,45 @@ def test_the_code_twin_prints_the_same_trajectories(optimizer_page):
     )
     assert printed["sgd (lr=0.1) step 60"] == str(list(expected[0].points[60]))
     assert printed["adam (lr=0.2) step 60"] == str(list(expected[1].points[60]))
+
+
+def test_the_inside_select_names_the_optimizer_it_shows(optimizer_page):
+    """Found by a review: after switching "Optimiseur 1" to Adam, the select still read
+    "sgd (lr=0.1)" while its table showed Adam's state."""
+    app = optimizer_page(surface="bowl")
+    select = app.selectbox(key="voir")
+    assert select.options[select.index] == "sgd (lr=0.1)"
+    app.selectbox(key="opt").set_value("adam").run()
+    select = app.selectbox(key="voir")
+    assert select.options == ["adam (lr=0.1)", "momentum (lr=0.1)"]
+    assert select.options[select.index] == "adam (lr=0.1)"
+    rows = dict(zip(app.table[-1].value.iloc[:, 0], app.table[-1].value.iloc[:, 1], strict=True))
+    assert "`opt.state[p]['exp_avg']`" in rows
+
+
+def test_the_regression_caption_says_how_its_data_differ_from_the_loss_pages(open_app, optimizer_page):
+    """Found by a review: "on the previous lesson's data" while the optimum here is
+    (1.980, 0.869) and (2.365, 1.536) on the loss page with its defaults."""
+    loss_page = open_app(page="lessons/fonction_de_cout/page.py")
+    noise, outliers = loss_page.slider(key="bruit").value, loss_page.slider(key="aberrants").value
+    size, seed = loss_page.slider(key="ecart").value, loss_page.number_input(key="graine").value
+    assert outliers >= 1  # "without its outlier"
+    # "set the outliers to 0 on that page to get exactly these data"
+    same = make_dataset(DataSettings(noise, 0, size, seed))
+    assert torch.equal(same.x, core.regression_data().x) and torch.equal(same.y, core.regression_data().y)
+    w, b = least_squares(same)
+    loss_w, loss_b = least_squares(make_dataset(DataSettings(noise, outliers, size, seed)))
+    assert (f"{w:.3f}", f"{b:.3f}") != (f"{loss_w:.3f}", f"{loss_b:.3f}")
+    caption = " ".join(caption.value for caption in optimizer_page(surface="regression").caption)
+    assert f"`(w, b) = ({w:.3f}, {b:.3f})`" in caption and "sans sa valeur aberrante" in caption
+
+
+def test_a_tie_at_the_shown_precision_is_the_answer(optimizer_page):
+    """sgd and momentum both end at 0.2447 on the regression by default: the quiz offers
+    the tie, and only the tie is right."""
+    app = optimizer_page(surface="regression")
+    [form] = [form for form in app.get("form") if "la perte la plus basse" in form.markdown[0].value]
+    assert form.radio[0].options == ["sgd (lr=0.1)", "momentum (lr=0.1)", "à égalité"]
+    form.radio[0].set_value("à égalité")
+    form.button[0].click().run()
+    assert "Bonne réponse\u00a0!" in [success.value for success in app.success]

@@ -4,7 +4,15 @@ import pytest
 
 from components.i18n import translate
 from lessons.tenseurs.core import CreateSpec, create_tensor
-from lessons.tenseurs.manipulations import IndexingSpec, ShapeSpec, Steps, selection
+from lessons.tenseurs.manipulations import (
+    BRIDGE_TARGETS,
+    BridgeSpec,
+    IndexingSpec,
+    ShapeSpec,
+    Steps,
+    numpy_bridge,
+    selection,
+)
 from lessons.tenseurs.snippets import lesson_script
 from tests.twin_check import assert_twin_matches, run_twin
 
@@ -164,9 +172,38 @@ def test_the_code_twin_prints_what_the_page_shows(tensors_page):
             "a @ b": "[[5.0, 14.0], [14.0, 50.0]]",
             "t[1:, ::2]": str(selection(tensor, IndexingSpec().slice_objects())[0].tolist()),
             "t.sum()": str(tensor.sum().tolist()),
-            "shared[0, 0]": 100.0,
+            # the page's default bridge writes a[0, 1] = 99.0, so shared sees it and copy does not
+            "a": "[[0.0, 99.0, 2.0], [3.0, 4.0, 5.0]]",
+            "shared": "[[0.0, 99.0, 2.0], [3.0, 4.0, 5.0]]",
+            "copy": "[[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]",
         },
     )
+
+
+def test_the_numpy_bridge_code_and_its_twin_write_what_the_sliders_say(tensors_page):
+    """The reviewer saw sliders counting from 1 beside `a[0, 1]`, and a twin writing
+    shared[0,0]=100 while the page wrote 99 at [0, 1]."""
+    app = tensors_page()
+    assert (app.slider(key="pont_l").min, app.slider(key="pont_c").min) == (0, 0)
+    assert (app.slider(key="pont_l").max, app.slider(key="pont_c").max) == (1, 2)
+    app.selectbox(key="pont").set_value("from_numpy")
+    app.slider(key="pont_l").set_value(1)
+    app.slider(key="pont_c").set_value(2)
+    app.number_input(key="pont_v").set_value(-7.5).run()
+    codes = [block.value for block in app.code]
+    assert any(code.endswith("\nshared[1, 2] = -7.5") for code in codes), codes
+    [script] = [code for code in codes if code.startswith('"""')]
+    assert "\nshared[1, 2] = -7.5\n" in script
+
+
+@pytest.mark.parametrize("target", BRIDGE_TARGETS)
+def test_the_bridge_twin_prints_the_arrays_the_page_draws(target):
+    spec = BridgeSpec(target, 1, 2, -7.5)
+    bridge = numpy_bridge(spec.target, spec.row, spec.col, spec.value)
+    printed = run_twin(lesson_script(CreateSpec(), Steps(bridge=spec), "fr"))
+    assert printed["a"] == str(bridge.array.tolist())
+    assert printed["shared"] == str(bridge.shared.tolist())
+    assert printed["copy"] == str(bridge.copy.tolist())
 
 
 def test_the_code_twin_reports_pytorchs_errors_too():
@@ -184,3 +221,20 @@ def test_a_learner_shrinks_a_side_and_the_indexing_sliders_follow(tensors_page):
         assert not any(translate("error.unexpected", "fr") in message for message in errors(app))
         assert app.slider(key="i1_fin").value == side and app.slider(key="i1_fin").max == side
     assert app.code, "the code twin, after the indexing section, is still drawn"
+
+
+def test_broadcasting_shows_the_zero_stride_and_view_says_when_it_works(tensors_page):
+    """Found by a review: "no copy in memory" beside a legend of "copies", and "after a
+    transpose view fails" while t.T.view(3, 1, 2) works."""
+    app = tensors_page()
+    markdown = [block.value for block in app.markdown]
+    assert "`a` (3, 1) étiré, `stride()` = `(1, 0)`" in markdown  # the defaults: (3, 1) + (1, 4)
+    assert "`b` (1, 4) étiré, `stride()` = `(0, 1)`" in markdown
+    assert any("copies virtuelles" in caption.value for caption in app.caption)
+    app.selectbox(key="forme").set_value("view")
+    app.toggle(key="depuis_t").set_value(True).run()
+    assert any("`view` ne peut pas" in message for message in errors(app))  # (6,) by default
+    app.selectbox(key="forme_cible").set_value("(3, 1, 2)").run()
+    assert not any("`view`" in message for message in errors(app))
+    assert any("et pourtant `view(3, 1, 2)` réussit" in info.value for info in app.info)
+    assert any("essayez `(6,)`" in info.value for info in app.info)

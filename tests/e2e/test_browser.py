@@ -97,7 +97,7 @@ def test_a_learner_predicts_the_gradient_and_checks_it(page, app_url):
     form.get_by_role("spinbutton").fill("7")
     form.get_by_role("button", name="Vérifier").click()
     expect(page.get_by_text("Bonne réponse")).to_be_visible()
-    expect(page.get_by_test_id("stProgress")).to_contain_text("1 bonne(s) réponse(s) sur 1")
+    expect(page.get_by_test_id("stProgress")).to_contain_text("1 bonne réponse sur 1 question")
     screenshot(page, "fr-accueil-quiz")
 
 
@@ -216,7 +216,7 @@ def test_training_runs_live_and_the_replay_scrubs_in_the_browser(page, app_url):
     page.get_by_role("button", name="Entraîner").click()
     expect(page.get_by_text("Entraînement terminé")).to_be_visible(timeout=120_000)
     wait_until_idle(page)
-    expect(page.get_by_text("Précision en validation (boucle correcte)")).to_be_visible()
+    expect(page.get_by_text("Exactitude en validation (boucle correcte)")).to_be_visible()
     replay = page.get_by_test_id("stVegaLiteChart").last
     replay.scroll_into_view_if_needed()
     drawing = drawing_of(replay)

@@ -40,7 +40,7 @@ def test_two_sessions_never_see_each_others_settings_language_or_model(browser, 
         bob.get_by_test_id("stSidebar").get_by_text("Mode présentation").click()
         wait_until_idle(bob)
         expect(bob.locator("h1").first).to_have_text(re.compile("Boucle d'entraînement"))
-        expect(bob.get_by_text("Précision en validation (boucle correcte)")).to_be_visible()  # his own model, kept
+        expect(bob.get_by_text("Exactitude en validation (boucle correcte)")).to_be_visible()  # his own model, kept
         expect(bob).to_have_url(re.compile(r"donnees=moons"))
         expect(bob).not_to_have_url(re.compile(r"lang=en"))
         assert_no_crash(alice)

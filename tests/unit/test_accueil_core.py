@@ -5,6 +5,7 @@ import math
 import pytest
 import torch
 
+from components.i18n import LANGUAGES, catalogue, placeholders, translate, translate_count
 from lessons.accueil import core
 
 # Derivatives written by hand, independent of PyTorch.
@@ -56,3 +57,36 @@ def test_environment_reports_real_versions():
     assert env.torch == torch.__version__
     assert env.cuda_build == torch.version.cuda
     assert env.python.count(".") == 2 and env.streamlit[0].isdigit()
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        ("fr", 0, "0 bonne réponse sur 2 questions"),  # French: 0 and 1 are singular
+        ("fr", 1, "1 bonne réponse sur 1 question"),
+        ("fr", 2, "2 bonnes réponses sur 3 questions"),
+        ("en", 0, "0 correct answers out of 2 questions"),  # English: only 1 is
+        ("en", 1, "1 correct answer out of 1 question"),
+        ("en", 2, "2 correct answers out of 3 questions"),
+    ],
+)
+def test_the_progress_line_agrees_with_its_counts(lang, count, expected):
+    answered = {0: 2, 1: 1, 2: 3}[count]
+    line = translate(
+        "home.progress.line",
+        lang,
+        page="P",
+        correct=translate_count("home.progress.correct", lang, count),
+        answered=translate_count("home.progress.answered", lang, answered),
+    )
+    assert line.split(":", 1)[1].replace("\u00a0", " ").strip() == expected
+
+
+def test_every_counted_string_has_both_forms_with_the_same_placeholders():
+    for lang in LANGUAGES:
+        strings = catalogue(lang)
+        counted = {key.rsplit(".", 1)[0] for key in strings if key.endswith((".one", ".other"))}
+        assert counted, "the progress line is counted"
+        for key in counted:
+            one, other = strings[f"{key}.one"], strings[f"{key}.other"]
+            assert "count" in placeholders(one) and placeholders(one) == placeholders(other), key

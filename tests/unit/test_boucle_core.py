@@ -141,9 +141,9 @@ def test_live_templates_read_named_datasets_and_validate_once_filled():
 
     from lessons.boucle_entrainement.charts import live_loss_template, live_predictions_template
 
-    loss = live_loss_template(["correct"], {"epoch": "epoch", "loss": "loss"})
+    loss = live_loss_template({"correct": "#0072B2"}, {"epoch": "epoch", "loss": "loss"})
     assert loss["data"] == {"name": "history"} and "datasets" not in loss
-    fit = live_predictions_template(True, {"probability": "p"}, core.map_cell())
+    fit = live_predictions_template(True, {"probability": "p"}, core.map_cell(), {"correct": "#0072B2"})
     layers_data = [layer.get("data", fit.get("data")) for layer in fit["layer"]]
     assert layers_data == [{"name": "live"}] * len(fit["layer"]) and "datasets" not in fit
     filled = {**loss, "datasets": {"history": [{"epoch": 1, "loss": 0.5, "split": "train", "run": "correct"}]}}

@@ -1,10 +1,21 @@
 """Tensors lesson, manipulation: every step against NumPy or hand-computed values."""
 
+import itertools
+
 import numpy as np
 import pytest
 import torch
 
 from lessons.tenseurs import manipulations as ops
+from lessons.tenseurs.core import MAX_DIMS, MAX_SIDE
+
+SIDES = range(1, ops.BROADCAST_SIDE + 1)
+# Every 2-D shape pair the broadcasting sliders offer.
+BROADCAST_PAIRS = [((ra, ca), (rb, cb)) for ra, ca, rb, cb in itertools.product(SIDES, repeat=4)]
+# Every shape the creation sliders offer (1 to MAX_DIMS sides of 1 to MAX_SIDE).
+CREATED_SHAPES = [
+    shape for dims in range(1, MAX_DIMS + 1) for shape in itertools.product(range(1, MAX_SIDE + 1), repeat=dims)
+]
 
 
 def test_elementwise_matches_numpy():
@@ -61,6 +72,40 @@ def test_copies_mark_every_repeated_cell_and_no_original():
     assert ops.copies_mask((4,), (3, 4)).tolist() == [[False] * 4, [True] * 4, [True] * 4]
 
 
+def test_broadcasting_copies_no_memory_the_stretched_dims_have_stride_zero():
+    """The page says stretching copies nothing (stride 0) and shows the stride: for every
+    pair of shapes it offers, the stretched tensor reads a's own memory, with stride 0
+    exactly along the dimensions where a size 1 was stretched."""
+    for shape_a, shape_b in BROADCAST_PAIRS:
+        demo = ops.broadcast_demo(shape_a, shape_b)
+        if demo.outcome.error:
+            continue
+        out_shape = tuple(demo.outcome.result.shape)
+        for original, stretched, shape in ((demo.a, demo.a_stretched, shape_a), (demo.b, demo.b_stretched, shape_b)):
+            assert stretched.data_ptr() == original.data_ptr()
+            for dim, (side, out_side) in enumerate(zip(shape, out_shape, strict=True)):
+                if side == 1 and out_side > 1:
+                    assert stretched.stride()[dim] == 0, (shape_a, shape_b)
+                elif out_side > 1:
+                    assert stretched.stride()[dim] != 0, (shape_a, shape_b)
+
+
+def test_the_pale_cells_are_the_cells_whose_memory_was_already_read():
+    """The "virtual copies" of the picture: walking the stretched tensor in row order, a
+    cell is a copy exactly when its memory offset (index · stride) was read before."""
+    for shape_a, shape_b in BROADCAST_PAIRS:
+        demo = ops.broadcast_demo(shape_a, shape_b)
+        if demo.outcome.error:
+            continue
+        for stretched, copies in ((demo.a_stretched, demo.a_copies), (demo.b_stretched, demo.b_copies)):
+            seen, oracle = set(), []
+            for index in itertools.product(*(range(side) for side in stretched.shape)):
+                offset = sum(i * s for i, s in zip(index, stretched.stride(), strict=True))
+                oracle.append(offset in seen)
+                seen.add(offset)
+            assert copies.reshape(-1).tolist() == oracle, (shape_a, shape_b)
+
+
 def test_shapes_with_numel_all_hold_the_same_elements():
     shapes = ops.shapes_with_numel(12)
     assert (12,) in shapes and (3, 4) in shapes and (2, 3, 2) in shapes
@@ -77,6 +122,59 @@ def test_view_fails_on_a_transposed_tensor_and_contiguous_fixes_it():
     np.testing.assert_array_equal(outcome.result.numpy(), np.arange(6.0).reshape(2, 3).T.reshape(6))
     _, reshaped = ops.shape_operation(tensor, "reshape", (6,), (0, 1), start_transposed=True, make_contiguous=False)
     assert reshaped.result.tolist() == [0.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+
+
+@pytest.mark.parametrize("transposed", [False, True])
+def test_view_fails_exactly_where_numpy_needs_a_copy(transposed):
+    """Every tensor shape the page creates, every target it offers: view fails exactly when
+    NumPy's no-copy reshape (copy=False) refuses, an independent statement of the rule."""
+    for shape in CREATED_SHAPES:
+        tensor = torch.arange(float(np.prod(shape))).reshape(shape)
+        array = np.arange(float(np.prod(shape))).reshape(shape)
+        if transposed and len(shape) >= 2:
+            array = array.swapaxes(0, 1)
+        for target in ops.shapes_with_numel(tensor.numel()):
+            _, outcome = ops.shape_operation(tensor, "view", target, (0, 1), transposed, False)
+            try:
+                np.reshape(array, target, copy=False)
+                numpy_views = True
+            except ValueError:
+                numpy_views = False
+            assert (outcome.error is None) == numpy_views, (shape, transposed, target)
+
+
+def test_the_shape_remarks_are_true_for_every_option():
+    """What the page says under a shape operation, checked against torch for every shape it
+    creates and every choice it offers."""
+    for shape in CREATED_SHAPES:
+        tensor = torch.arange(float(np.prod(shape))).reshape(shape)
+        ndim, numel = len(shape), tensor.numel()
+        pairs = [(i, j) for i in range(ndim) for j in range(i + 1, ndim)] or [(0, 0)]
+        choices = [("view", target, (0, 1)) for target in ops.shapes_with_numel(numel)]
+        choices += [("transpose", (numel,), pair) for pair in pairs]
+        choices += [("permute", (numel,), dims) for dims in ops.permutations_of(ndim)]
+        for (op, target, dims), transposed in itertools.product(choices, (False, True)):
+            source, outcome = ops.shape_operation(tensor, op, target, dims, transposed and ndim >= 2, False)
+            remark = ops.shape_remark(op, source, outcome)
+            if remark == "view_error":  # "the source is not contiguous"
+                assert not source.is_contiguous()
+            elif remark == "view_ok_strided":  # "not contiguous, yet it works; ({numel},) fails"
+                assert not source.is_contiguous() and outcome.result is not None
+                with pytest.raises(RuntimeError):
+                    source.view(numel)
+            elif remark == "not_contiguous":  # "r.view(-1) would fail"
+                with pytest.raises(RuntimeError):
+                    outcome.result.view(-1)
+            elif remark == "still_contiguous":  # "its elements follow each other in row order"
+                assert outcome.result.is_contiguous()
+                outcome.result.view(-1)
+            else:
+                assert op == "view" and source.is_contiguous() and outcome.result is not None
+    # the intro's example: t of shape (2, 3), t.transpose(0, 1).view(6) fails, .view(3, 1, 2) works
+    transposed = torch.arange(6.0).reshape(2, 3).transpose(0, 1)
+    with pytest.raises(RuntimeError):
+        transposed.view(6)
+    assert transposed.view(3, 1, 2).shape == (3, 1, 2)
 
 
 def test_transpose_and_permute_strides_match_numpy():
@@ -137,6 +235,16 @@ def test_from_numpy_shares_memory_and_tensor_copies(target, array_changes, share
     assert (bridge.array[1, 2] == 99.0) == array_changes
     assert (bridge.shared[1, 2].item() == 99.0) == shared_changes
     assert (bridge.copy[1, 2].item() == 99.0) == copy_changes
+
+
+def test_the_bridges_default_writes_the_first_row_second_column():
+    """0-based like the code the page prints: a[0, 1] = 99.0 changes the value 1.0."""
+    spec = ops.BridgeSpec()
+    bridge = ops.numpy_bridge(spec.target, spec.row, spec.col, spec.value)
+    assert f"{spec.written}[{spec.row}, {spec.col}]" == "a[0, 1]"
+    oracle = np.arange(6, dtype=np.float32).reshape(2, 3)
+    oracle[0, 1] = 99.0
+    np.testing.assert_array_equal(bridge.array, oracle)
 
 
 def test_mixing_devices_is_refused():
