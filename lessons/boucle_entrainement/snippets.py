@@ -79,9 +79,7 @@ def training_script(setup: core.Setup, lang: str) -> str:
         if classification
         else ""
     )
-    global_seed = (
-        f"torch.manual_seed({spec.seed})  # nn.Dropout: torch's global generator\n" if setup.model.dropout else ""
-    )
+    global_seed = f"torch.manual_seed({spec.seed})  {comment('dropout_seed')}\n" if setup.model.dropout else ""
     data = data_lines(setup.data, loop, mistake_if(loop.sorted_unshuffled != correct.sorted_unshuffled))
     return f'''"""{translate("boucle.twin.docstring", lang)}"""
 import math

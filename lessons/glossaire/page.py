@@ -7,6 +7,7 @@ each term is a slide of its own.
 
 import streamlit as st
 
+from components import url_state
 from components.chapter_path import chapter_links
 from components.glossary import (
     MAX_FILTER_CHARS,
@@ -68,6 +69,7 @@ def term_entry(term: Term, lang: str) -> None:
 
 
 # The filter is read before its box is drawn: the slides (one per term kept) come first.
+url_state.forget_non_text(FILTER_KEY)  # a client may send a list or a number instead of text
 text = st.session_state.get(FILTER_KEY, "")
 terms, refusal = shown_terms(text)
 deck = Deck(

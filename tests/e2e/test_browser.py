@@ -96,7 +96,7 @@ def test_a_learner_predicts_the_gradient_and_checks_it(page, app_url):
     form = page.get_by_test_id("stForm").first
     form.get_by_role("spinbutton").fill("7")
     form.get_by_role("button", name="Vérifier").click()
-    expect(page.get_by_text("Bonne réponse")).to_be_visible()
+    expect(page.get_by_text(translate("quiz.correct", "fr"), exact=True)).to_be_visible()
     expect(page.get_by_test_id("stProgress")).to_contain_text("1 bonne réponse sur 1 question")
     screenshot(page, "fr-accueil-quiz")
 

@@ -4,9 +4,11 @@ import pytest
 import torch
 from torch import nn
 
+from components.i18n import LANGUAGES, translate
 from components.optimizers import OptimizerSpec
 from lessons.boucle_entrainement import core, mistakes
 from lessons.boucle_entrainement.mistakes import Bug
+from lessons.boucle_entrainement.snippets import training_script
 
 DEFAULTS = {
     "line": core.ModelSpec("linear"),
@@ -197,3 +199,11 @@ def test_each_mistake_changes_one_thing_in_the_loop():
     assert (
         core.TrainSpec(optimizer=OptimizerSpec("sgd", lr=0.01), bugs=frozenset({Bug.HUGE_LR})).used_optimizer.lr == 1.0
     )
+
+
+def test_the_dropout_twin_explains_its_seed_in_the_learners_language():
+    setup = core.Setup(core.DataSpec(), core.ModelSpec("mlp", dropout=0.2), core.TrainSpec())
+    for lang in LANGUAGES:
+        lines = training_script(setup, lang).splitlines()
+        seed_line = next(line for line in lines if line.startswith("torch.manual_seed"))
+        assert seed_line.endswith("# " + translate("boucle.twin.dropout_seed", lang))
