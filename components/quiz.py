@@ -2,6 +2,8 @@
 
 `is_correct` is pure; `quiz` draws the question in a form (nothing reruns while the
 learner types) and records the result per page for the home page's summary.
+`predict_first` puts a question before the result that answers it: the page keeps
+that result off screen until the learner answers or asks to see it without answering.
 """
 
 import hashlib
@@ -103,6 +105,39 @@ def _feedback(question: Question, correct: bool) -> None:
     else:
         st.error(t("quiz.wrong", expected=expected_text(question)), icon=":material/close:")
     st.markdown(question.explanation)
+
+
+def _reveal_key(page_id: str, question_id: str) -> str:
+    return f"quiz.revealed.{page_id}.{question_id}"
+
+
+def _reveal(key: str) -> None:
+    """Button callback: runs before the page, so the result shows in this very rerun."""
+    st.session_state[key] = True
+
+
+def predict_first(page_id: str, question: Question, *, refresh_page: bool = False) -> bool:
+    """The question, then True once the learner has answered it (right or wrong) or
+    asked to see the result; until then the caller leaves the result out of the page.
+
+    Once shown, the result stays shown for this question (by its id): the learner
+    explores the settings after predicting, and each new state still asks its question.
+    """
+    quiz(page_id, question, refresh_page=refresh_page)
+    key = _reveal_key(page_id, question.question_id)
+    if question.question_id in quiz_progress().get(page_id, {}):
+        return True
+    if st.session_state.get(key):
+        if _state_key(page_id, question) + ".result" not in st.session_state:
+            st.info(t("quiz.shown_without_answer", expected=expected_text(question)), icon=":material/visibility:")
+            st.markdown(question.explanation)
+        return True
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(t("quiz.hidden_until_answer"))
+        st.button(
+            t("quiz.show_result"), key=f"{key}.button", icon=":material/visibility:", on_click=_reveal, args=(key,)
+        )
+    return False
 
 
 def quiz_progress() -> dict[str, dict[str, bool]]:
