@@ -52,7 +52,24 @@ def is_correct(question: Question, answer: float | str | None) -> bool:
 def expected_text(question: Question) -> str:
     if isinstance(question, ChoiceQuestion):
         return question.expected
-    return f"{question.expected:.4g}"
+    return number_text(question.expected)
+
+
+def _answer_text(question: Question) -> str:
+    """The expected answer inside a sentence: a choice in quotes (it may be a phrase)."""
+    if isinstance(question, ChoiceQuestion):
+        return t("quiz.quoted", text=question.expected)
+    return expected_text(question)
+
+
+def number_text(value: float) -> str:
+    """A number as precise as the pages show theirs: 118.9593, not 119 (which the check
+    itself would refuse); whole numbers without decimals, tiny ones in 4 significant digits."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    if abs(value) >= 0.01:
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return f"{value:.4g}"
 
 
 def _state_key(page_id: str, question: Question) -> str:
@@ -103,7 +120,7 @@ def _feedback(question: Question, correct: bool) -> None:
     if correct:
         st.success(t("quiz.correct"), icon=":material/task_alt:")
     else:
-        st.error(t("quiz.wrong", expected=expected_text(question)), icon=":material/close:")
+        st.error(t("quiz.wrong", expected=_answer_text(question)), icon=":material/close:")
     st.markdown(question.explanation)
 
 
@@ -128,8 +145,8 @@ def predict_first(page_id: str, question: Question, *, refresh_page: bool = Fals
     if question.question_id in quiz_progress().get(page_id, {}):
         return True
     if st.session_state.get(key):
-        if _state_key(page_id, question) + ".result" not in st.session_state:
-            st.info(t("quiz.shown_without_answer", expected=expected_text(question)), icon=":material/visibility:")
+        if not _answered_in_this_state(page_id, question):
+            st.info(t("quiz.shown_without_answer", expected=_answer_text(question)), icon=":material/visibility:")
             st.markdown(question.explanation)
         return True
     with st.container(horizontal=True, vertical_alignment="center"):
@@ -138,6 +155,24 @@ def predict_first(page_id: str, question: Question, *, refresh_page: bool = Fals
             t("quiz.show_result"), key=f"{key}.button", icon=":material/visibility:", on_click=_reveal, args=(key,)
         )
     return False
+
+
+def _answered_in_this_state(page_id: str, question: Question) -> bool:
+    return f"{_state_key(page_id, question)}.result" in st.session_state
+
+
+def result_revealed(page_id: str, question_id: str) -> bool:
+    """Whether `predict_first` lets the result of this question show (answered or asked for)."""
+    return question_id in quiz_progress().get(page_id, {}) or bool(
+        st.session_state.get(_reveal_key(page_id, question_id))
+    )
+
+
+def explanation_shown(page_id: str, question: Question) -> bool:
+    """Whether `predict_first` has just drawn this question's explanation: answered in
+    this very state, or shown without an answer (then it always explains)."""
+    answered = question.question_id in quiz_progress().get(page_id, {})
+    return _answered_in_this_state(page_id, question) or not answered
 
 
 def quiz_progress() -> dict[str, dict[str, bool]]:

@@ -8,7 +8,7 @@ from components.code_twin import code_twin
 from components.devices import device_inventory, missing_device_reason_key
 from components.fragments import partial_rerun
 from components.i18n import current_language, t, tn
-from components.quiz import ChoiceQuestion, NumberQuestion, quiz, quiz_progress
+from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz, quiz_progress
 from components.slides import Deck
 from components.tables import markdown_table
 from lessons.accueil import core
@@ -74,10 +74,12 @@ def pillars_section() -> None:
     st.markdown(t("home.demo.intro"))
     spec = pillars_controls()
     result = cached_pillars_demo(spec.function_id, spec.x)
+    predicted = grad_fn_question(spec, result)
     y_column, grad_column, grad_fn_column = st.columns(3)
     y_column.metric("y", f"{result.y:.4f}")
     grad_column.metric("x.grad", f"{result.grad:.4f}")
-    grad_fn_column.metric("y.grad_fn", result.grad_fn)
+    # The node's name answers the question above: a neutral mark until the learner predicts.
+    grad_fn_column.metric("y.grad_fn", result.grad_fn if predicted else "?")
     st.markdown(t("home.demo.reading", x=f"{spec.x:.1f}", grad=f"{result.grad:.4f}"))
 
     st.subheader(t("home.demo.code_title"))
@@ -87,31 +89,49 @@ def pillars_section() -> None:
     pillars_quiz(spec)
 
 
-def pillars_quiz(spec: core.PillarsSpec) -> None:
+def grad_fn_question(spec: core.PillarsSpec, result: core.PillarsResult) -> bool:
+    """Asked before the metrics: True once the learner may see `y.grad_fn`."""
     source = core.DEMO_FUNCTIONS[spec.function_id].source
-    other_x = core.next_x(spec.x)
-    other = cached_pillars_demo(spec.function_id, other_x)
-    quiz(
-        PAGE_ID,
-        NumberQuestion(
-            "grad_at_other_x",
-            t("home.quiz.grad_prompt", source=source, x=f"{other_x:.1f}"),
-            expected=other.grad,
-            explanation=t("home.quiz.grad_explanation", x=f"{other_x:.1f}", grad=f"{other.grad:.4f}"),
-        ),
-        refresh_page=True,  # the progress section below counts the answer
-    )
-    result = cached_pillars_demo(spec.function_id, spec.x)
-    quiz(
+    return predict_first(
         PAGE_ID,
         ChoiceQuestion(
             "last_grad_fn",
             t("home.quiz.grad_fn_prompt", source=source),
             choices=core.GRAD_FN_CHOICES,
             expected=result.grad_fn,
-            explanation=t("home.quiz.grad_fn_explanation", grad_fn=result.grad_fn),
+            explanation=t(
+                "home.quiz.grad_fn_explanation",
+                source=source,
+                grad_fn=result.grad_fn,
+                y=f"{result.y:.4f}",
+                x=f"{spec.x:.1f}",
+            ),
         ),
-        refresh_page=True,
+        refresh_page=True,  # the progress section below counts the answer
+    )
+
+
+def pillars_quiz(spec: core.PillarsSpec) -> None:
+    """A point the page does not show: its answer stays off the page until checked."""
+    source = core.DEMO_FUNCTIONS[spec.function_id].source
+    other_x = core.next_x(spec.x)
+    other = cached_pillars_demo(spec.function_id, other_x)
+    here = cached_pillars_demo(spec.function_id, spec.x)
+    quiz(
+        PAGE_ID,
+        NumberQuestion(
+            "grad_at_other_x",
+            t("home.quiz.grad_prompt", source=source, x=f"{other_x:.1f}"),
+            expected=other.grad,
+            explanation=t(
+                "home.quiz.grad_explanation",
+                x=f"{other_x:.1f}",
+                grad=f"{other.grad:.4f}",
+                here_x=f"{spec.x:.1f}",
+                here_grad=f"{here.grad:.4f}",
+            ),
+        ),
+        refresh_page=True,  # the progress section below counts the answer
     )
 
 

@@ -131,3 +131,9 @@ def contour_chart_data(frame: pd.DataFrame, gradient: Gradient2D) -> dict[str, p
         {"x": [gradient.x, tip_x], "y": [gradient.y, tip_y], "end": ["start", "tip"], "angle": [0.0, angle]}
     )
     return {"cells": frame, "arrow": arrow}
+
+
+def surface_only(frame: pd.DataFrame, gradient: Gradient2D) -> dict[str, pd.DataFrame]:
+    """The surface and the point, no arrow: what the chart shows before a prediction."""
+    arrow = pd.DataFrame({"x": [gradient.x], "y": [gradient.y], "end": ["start"], "angle": [0.0]})
+    return {"cells": frame, "arrow": arrow}

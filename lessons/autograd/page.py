@@ -203,9 +203,9 @@ def autograd_experiment() -> None:
     with deck.slide("derivee"):
         function, result = derivative_section()
     with deck.slide("graphe"):
-        graph = sections.graph_section(function)
+        sections.graph_section(function)
     with deck.slide("deux_variables"):
-        function_2d, gradient = sections.two_variables_section(chosen_function)
+        function_2d, _ = sections.two_variables_section(chosen_function)
     with deck.slide("regles"):
         sections.rules_section(function)
     with deck.slide("code"):
@@ -213,7 +213,7 @@ def autograd_experiment() -> None:
         code_twin(autograd_script(function, function_2d, current_language()), "autograd.py")
     with deck.slide("quiz"):
         st.header(t("autograd.quiz_title"), divider="gray")
-        sections.quiz_section(function, result, graph, gradient)
+        sections.quiz_section(function, result)
 
 
 autograd_experiment()

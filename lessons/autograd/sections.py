@@ -1,6 +1,11 @@
-"""Sections of the autograd page after the first: the graph, two variables, the rules, the quiz."""
+"""Sections of the autograd page after the first: the graph, two variables, the rules, the quiz.
+
+A question whose answer a section shows comes before it (`predict_first`): the section
+leaves that result out until the learner has predicted it or asked to see it.
+"""
 
 import hashlib
+import math
 
 import pandas as pd
 import streamlit as st
@@ -9,9 +14,9 @@ from components import url_state
 from components.charts import show_chart_with_data
 from components.expressions import ExpressionError
 from components.i18n import t
-from components.quiz import ChoiceQuestion, NumberQuestion, quiz
+from components.quiz import ChoiceQuestion, NumberQuestion, is_correct, predict_first, quiz
 from lessons.autograd import core
-from lessons.autograd.charts import contour_chart, contour_chart_data, graph_dot
+from lessons.autograd.charts import contour_chart, contour_chart_data, graph_dot, surface_only
 
 PAGE_ID = "autograd"
 GRID_STEPS = 41
@@ -44,6 +49,8 @@ def graph_section(function: core.OneVariableSpec) -> core.Graph:
         value=0,
         help=t("autograd.graph.step_help"),
     )
+    if not grad_fn_question(function, graph):  # every node of the drawing is named
+        return graph
     left, right = st.columns([3, 2], gap="large")
     with left:
         labels = {"value": t("autograd.graph.value"), "grad": t("autograd.graph.grad")}
@@ -84,20 +91,26 @@ def two_variables_section(chosen_function) -> tuple[core.TwoVariableSpec, core.G
         except ExpressionError:
             text = core.PRESETS_2D[0]
             gradient = cached_gradient(text, px, py)
-        st.metric("f(x, y)", f"{gradient.value:.6g}")
-        st.metric("∂f/∂x = x.grad", f"{gradient.d_dx:.6g}")
-        st.metric("∂f/∂y = y.grad", f"{gradient.d_dy:.6g}")
+        # Before the prediction, none of the three numbers: f or x.grad may equal y.grad.
+        predicted = partial_y_question(text, gradient)
+        for label, value in (
+            ("f(x, y)", gradient.value),
+            ("∂f/∂x = x.grad", gradient.d_dx),
+            ("∂f/∂y = y.grad", gradient.d_dy),
+        ):
+            st.metric(label, f"{value:.6g}" if predicted else "?")
     with chart:
         step = (core.X_MAX - core.X_MIN) / (GRID_STEPS - 1)
-        show_chart_with_data(
-            contour_chart,
-            step,
-            datasets=contour_chart_data(cached_surface(text), gradient),
-            alt=t(
+        if predicted:
+            data = contour_chart_data(cached_surface(text), gradient)
+            alt = t(
                 "autograd.two.chart_alt", text=text, x=px, y=py, dx=f"{gradient.d_dx:.4g}", dy=f"{gradient.d_dy:.4g}"
-            ),
-        )
-        st.caption(t("autograd.two.arrow"))
+            )
+        else:  # the map and the point, without the arrow that gives the gradient's direction
+            data = surface_only(cached_surface(text), gradient)
+            alt = t("autograd.two.chart_alt_hidden", text=text, x=px, y=py)
+        show_chart_with_data(contour_chart, step, datasets=data, alt=alt)
+        st.caption(t("autograd.two.arrow" if predicted else "autograd.two.arrow_hidden"))
     return core.TwoVariableSpec(text, px, py), gradient
 
 
@@ -106,15 +119,7 @@ def rules_section(function: core.OneVariableSpec) -> None:
     st.header(t("autograd.rules.title"), divider="gray")
     tabs = st.tabs([t(f"autograd.rules.{name}.tab") for name in ("accumulate", "requires_grad", "cut", "twice")])
     with tabs[0]:
-        st.markdown(t("autograd.rules.accumulate.intro"))
-        calls = url_state.slider(t("autograd.rules.accumulate.calls"), key="appels", min_value=1, max_value=5, value=2)
-        zero = url_state.toggle(t("autograd.rules.accumulate.zero"), key="zero")
-        grads = core.accumulated_gradients(text, x, calls, zero)
-        st.table(
-            {t("autograd.rules.accumulate.call"): list(range(1, calls + 1)), "x.grad": [f"{g:.6g}" for g in grads]},
-            hide_index=True,
-        )
-        st.markdown(t("autograd.rules.accumulate.zeroed" if zero else "autograd.rules.accumulate.summed"))
+        accumulate_tab(function)
     with tabs[1]:
         st.code(
             "x = torch.tensor(2.0)          # requires_grad=False\ny = x * 2\nprint(x.grad, y.requires_grad)",
@@ -145,38 +150,121 @@ def rules_section(function: core.OneVariableSpec) -> None:
             st.info(t("autograd.rules.twice.nothing_saved", text=text))
 
 
-def quiz_section(
-    function: core.OneVariableSpec, result: core.Derivatives, graph: core.Graph, gradient: core.Gradient2D
-) -> None:
+def accumulate_tab(function: core.OneVariableSpec) -> None:
     text, x = function.text, function.x
-    twice = core.accumulated_gradients(text, x, 2, zero_between=False)[-1]
-    quiz(
-        PAGE_ID,
-        NumberQuestion(
-            "two_backward",
-            t("autograd.quiz.two_backward", text=text, x=f"{x:.1f}"),
-            expected=twice,
-            explanation=t("autograd.quiz.two_backward_why", grad=f"{result.autograd:.4g}", twice=f"{twice:.4g}"),
-        ),
+    st.markdown(t("autograd.rules.accumulate.intro"))
+    calls = url_state.slider(t("autograd.rules.accumulate.calls"), key="appels", min_value=1, max_value=5, value=2)
+    zero = url_state.toggle(t("autograd.rules.accumulate.zero"), key="zero")
+    grads = core.accumulated_gradients(text, x, calls, zero)
+    if not two_backward_question(function):  # the table's second row answers it
+        return
+    st.table(
+        {t("autograd.rules.accumulate.call"): list(range(1, calls + 1)), "x.grad": [f"{g:.6g}" for g in grads]},
+        hide_index=True,
     )
+    st.markdown(t("autograd.rules.accumulate.zeroed" if zero else "autograd.rules.accumulate.summed"))
+
+
+# --- Questions asked before their result ------------------------------------------
+
+
+def grad_fn_question(function: core.OneVariableSpec, graph: core.Graph) -> bool:
+    """Before the graph, whose nodes are named."""
     names = [node.name for node in graph.nodes]
     choices = tuple(dict.fromkeys([*names, "AddBackward0", "MulBackward0", "PowBackward0"]))
-    quiz(
+    last = graph.nodes[0]
+    return predict_first(
         PAGE_ID,
         ChoiceQuestion(
             "grad_fn",
-            t("autograd.quiz.grad_fn", text=text),
+            t("autograd.quiz.grad_fn", text=function.text),
             choices=choices,
-            expected=graph.nodes[0].name,
-            explanation=t("autograd.quiz.grad_fn_why", name=graph.nodes[0].name),
+            expected=last.name,
+            explanation=t(
+                "autograd.quiz.grad_fn_why",
+                text=function.text,
+                name=last.name,
+                value=f"{last.value:.4g}",
+            ),
         ),
     )
-    quiz(
+
+
+def partial_y_question(text: str, gradient: core.Gradient2D) -> bool:
+    """Before the three numbers and the gradient's arrow."""
+    return predict_first(
         PAGE_ID,
         NumberQuestion(
             "partial_y",
-            t("autograd.quiz.partial_y", x=gradient.x, y=gradient.y),
+            t("autograd.quiz.partial_y", text=text, x=gradient.x, y=gradient.y),
             expected=gradient.d_dy,
-            explanation=t("autograd.quiz.partial_y_why", dy=f"{gradient.d_dy:.4g}"),
+            explanation=t(
+                "autograd.quiz.partial_y_why",
+                text=text,
+                x=gradient.x,
+                y=gradient.y,
+                dx=f"{gradient.d_dx:.4g}",
+                dy=f"{gradient.d_dy:.4g}",
+            ),
+        ),
+    )
+
+
+def two_backward_question(function: core.OneVariableSpec) -> bool:
+    """Before the table of the accumulate tab. Not asked where forgetting the sum would
+    still count as right (a derivative of 0, or too small to tell from its double)."""
+    once, twice = core.accumulated_gradients(function.text, function.x, 2, zero_between=False)
+    question = NumberQuestion(
+        "two_backward",
+        t("autograd.quiz.two_backward", text=function.text, x=f"{function.x:.1f}"),
+        expected=twice,
+        explanation=t("autograd.quiz.two_backward_why", grad=f"{once:.6g}", twice=f"{twice:.6g}"),
+    )
+    if is_correct(question, once):
+        return True
+    return predict_first(PAGE_ID, question)
+
+
+# --- Quiz ---------------------------------------------------------------------------
+
+
+def other_point(text: str, x: float, grad: float) -> tuple[float, float] | None:
+    """A point whose x.grad differs from the shown one at its precision, nearest to x + 1
+    first; None for a function whose slope is the same everywhere on the slider."""
+    for distance in (1.0, -1.0, 2.0, -2.0, 3.0, -3.0, 4.0, -4.0, 5.0, -5.0, 6.0, -6.0):
+        other_x = round(x + distance, 1)
+        if not core.X_MIN <= other_x <= core.X_MAX:
+            continue
+        try:
+            other = core.derivatives(text, other_x).autograd
+        except ExpressionError:  # not finite there: log(x) at a negative x
+            continue
+        # The shown x.grad, typed as the answer, must not count as right.
+        if not math.isclose(other, grad, rel_tol=NumberQuestion.relative, abs_tol=NumberQuestion.tolerance):
+            return other_x, other
+    return None
+
+
+def quiz_section(function: core.OneVariableSpec, result: core.Derivatives) -> None:
+    """A point the page does not show: x.grad elsewhere on the same curve."""
+    point = other_point(function.text, function.x, result.autograd)
+    if point is None:
+        st.caption(t("autograd.quiz.same_slope", text=function.text, grad=f"{result.autograd:.6g}"))
+        return
+    other_x, other_grad = point
+    quiz(
+        PAGE_ID,
+        NumberQuestion(
+            "grad_elsewhere",
+            t("autograd.quiz.grad_elsewhere", text=function.text, x=f"{other_x:.1f}"),
+            expected=other_grad,
+            explanation=t(
+                "autograd.quiz.grad_elsewhere_why",
+                text=function.text,
+                x=f"{other_x:.1f}",
+                grad=f"{other_grad:.6g}",
+                here_x=f"{function.x:.1f}",
+                here_grad=f"{result.autograd:.6g}",
+            ),
         ),
     )

@@ -8,6 +8,7 @@ of optimizers: plain steps (SGD, with or without momentum) or steps divided by t
 gradients' own size (Adam, RMSprop...).
 """
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -108,3 +109,70 @@ def why_key(bug: Bug, optimizer_kind: str) -> str:
     if bug in STEP_MISTAKES:
         return f"boucle.bugs.{bug}_why_{FAMILIES[optimizer_kind]}"
     return f"boucle.bugs.{bug}_why"
+
+
+# --- The lab's question: "what will this bug do?" ---------------------------------------
+
+
+class Prediction(StrEnum):
+    """What a learner can predict of the buggy loop's training loss; each value is a
+    catalogue key's suffix. Two courses a learner cannot tell apart share one answer."""
+
+    DIVERGES = "diverges"
+    FLAT = "flat"
+    GOES_UP = "goes_up"
+    ENDS_HIGHER = "ends_higher"
+    LIKE_CORRECT = "like_correct"
+    ENDS_LOWER = "ends_lower"
+
+
+PREDICTIONS = tuple(Prediction)
+ANSWER: dict[Course, Prediction] = {
+    Course.DIVERGED: Prediction.DIVERGES,
+    Course.IDENTICAL: Prediction.LIKE_CORRECT,
+    Course.FLAT: Prediction.FLAT,
+    Course.WENT_UP: Prediction.GOES_UP,
+    Course.ROSE_AGAIN: Prediction.GOES_UP,
+    Course.HIGHER: Prediction.ENDS_HIGHER,
+    Course.LIKE_CORRECT: Prediction.LIKE_CORRECT,
+    Course.LOWER: Prediction.ENDS_LOWER,
+}
+CLEAR_MARGIN = 0.05  # an answer this close (relatively) to a boundary between two answers is a coin toss
+
+
+def _far(value: float, boundary: float) -> bool:
+    """`value` is more than CLEAR_MARGIN away from `boundary`, relatively."""
+    return abs(value - boundary) > CLEAR_MARGIN * abs(boundary)
+
+
+def clear_cut(result: Outcome) -> bool:
+    """Whether the run's answer is unambiguous: no number that decides it sits near the
+    threshold that separates it from another answer (the sentence shows three digits)."""
+    kind = result.kind
+    if kind in (Course.DIVERGED, Course.IDENTICAL, Course.FLAT):
+        return True
+    if not (math.isfinite(result.last) and math.isfinite(result.correct_last)):
+        return False
+    if kind is Course.WENT_UP:
+        return _far(result.last, result.first)
+    if kind is Course.ROSE_AGAIN:
+        return _far(result.last, ROSE_AGAIN_FACTOR * result.lowest)
+    # Went down: clearly below its start, clearly below a rise back, clearly in its band.
+    if not (_far(result.last, result.first) and _far(result.last, ROSE_AGAIN_FACTOR * result.lowest)):
+        return False
+    return _far(result.last, SAME_BAND * result.correct_last) and _far(result.last * SAME_BAND, result.correct_last)
+
+
+def zero_grad_quiz_answer(first: float, last: float, diverged: bool) -> str | None:
+    """The final quiz's answer for a loop without zero_grad(): "diverges", "goes_up",
+    "stalls" or "goes_down"; None when the loss ends too near a boundary to say."""
+    if diverged:
+        return "diverges"
+    ratio = last / first
+    if ratio > 1 + CLEAR_MARGIN:
+        return "goes_up"
+    if ratio >= 1 - CLEAR_MARGIN:
+        return "stalls"
+    if ratio < 1 - 3 * CLEAR_MARGIN:
+        return "goes_down"
+    return None  # between 0.85 and 0.95 of its start: "stalls" and "goes down" both fit

@@ -103,6 +103,7 @@ def training_controls(classification: bool) -> core.TrainSpec:
 deck = lesson_deck(PAGE_ID, "boucle", [("reglages", "boucle.setup.title"), ("entrainement", "boucle.live.title")])
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
+    st.markdown(t("boucle_entrainement.plan"))
 with deck.slide("reglages"):
     st.header(t("boucle.setup.title"), divider="gray")
     data_spec = data_controls()
@@ -126,13 +127,13 @@ with deck.slide("entrainement"):
         stored.clear()  # one trained setting at a time per session: memory stays bounded
         # Partial results are kept as training goes: a click on "stop" interrupts this run.
         stored[setup] = {}
-        sections.train_live(data, setup, train_spec, runs, stored[setup])
+        hide_buggy = bool(bugs) and not sections.outcome_predicted(bugs)
+        sections.train_live(data, setup, train_spec, runs, stored[setup], hide_buggy=hide_buggy)
     results = stored.get(setup)
     if results is None:
         st.info(t("boucle.live.not_trained"), icon=":material/school:")
     else:
-        sections.show_results(data, data_spec.kind, results)
-        sections.bug_explanations(bugs, results, setup.train)
+        sections.results_section(data, data_spec.kind, bugs, results, setup.train)
 
 with deck.slide("code"):
     st.header(t("boucle.twin_title"), divider="gray")

@@ -9,9 +9,10 @@ import torch
 
 from components import url_state
 from components.charts import show_chart
-from components.i18n import t
+from components.further import further_reading
+from components.i18n import t, tn
 from components.optimizers import OptimizerSpec
-from components.quiz import ChoiceQuestion, NumberQuestion, quiz
+from components.quiz import ChoiceQuestion, NumberQuestion, explanation_shown, predict_first, quiz, result_revealed
 from components.run_lock import let_others_run
 from lessons.boucle_entrainement import core, mistakes, outcomes
 from lessons.boucle_entrainement.charts import (
@@ -68,8 +69,9 @@ def recommendation_note(bug: mistakes.Bug, optimizer: OptimizerSpec) -> None:
     recommended = outcomes.RECOMMENDED[bug]
     in_use = (optimizer.kind, optimizer.lr) == (recommended.kind, recommended.lr)
     key = "recommended_in_use" if in_use else "recommended"
-    text = t(f"boucle.bugs.{key}", bug=t(f"boucle.bugs.{bug}"), optimizer=optimizer_label(recommended))
-    st.caption(f"{text} {t(f'boucle.bugs.{bug}_adaptive')}")
+    st.caption(t(f"boucle.bugs.{key}", bug=t(f"boucle.bugs.{bug}"), optimizer=optimizer_label(recommended)))
+    with further_reading(t("boucle.bugs.adaptive_topic")):
+        st.markdown(t(f"boucle.bugs.{bug}_adaptive"))
     if not in_use:
         st.button(
             t("boucle.bugs.use_recommended", optimizer=optimizer_label(recommended)),
@@ -79,13 +81,36 @@ def recommendation_note(bug: mistakes.Bug, optimizer: OptimizerSpec) -> None:
         )
 
 
+def parameter_terms(model: torch.nn.Module) -> str:
+    """The count, layer by layer: "(1 × 16 + 16) + (16 × 1 + 1)" (weights + biases)."""
+    layers = [layer for layer in model.modules() if isinstance(layer, torch.nn.Linear)]
+    return " + ".join(f"({layer.in_features} × {layer.out_features} + {layer.out_features})" for layer in layers)
+
+
+def parameters_question(model: torch.nn.Module) -> bool:
+    """Asked before the count: True once the learner may see it."""
+    count = core.parameter_count(model)
+    return predict_first(
+        PAGE_ID,
+        NumberQuestion(
+            "parameters",
+            t("boucle.quiz.parameters"),
+            expected=float(count),
+            explanation=t("boucle.quiz.parameters_why", count=count, terms=parameter_terms(model)),
+            tolerance=0.5,
+            relative=0.0,
+        ),
+    )
+
+
 def model_summary(model_spec: core.ModelSpec, classification: bool, seed: int) -> None:
     model = core.make_model(model_spec, classification, seed)
     left, right = st.columns([3, 2])
     with left:
         st.code(str(model), language="text")
     with right:
-        st.metric(t("boucle.model.parameters"), core.parameter_count(model))
+        if parameters_question(model):
+            st.metric(t("boucle.model.parameters"), core.parameter_count(model))
 
 
 def training_runs(bugs: frozenset[mistakes.Bug]) -> list[str]:
@@ -115,9 +140,18 @@ def cached_live_templates(
     )
 
 
-def train_live(data: core.Data, setup: core.Setup, train_spec: core.TrainSpec, runs: list[str], results: dict) -> None:
+def train_live(
+    data: core.Data,
+    setup: core.Setup,
+    train_spec: core.TrainSpec,
+    runs: list[str],
+    results: dict,
+    hide_buggy: bool = False,
+) -> None:
     """Train each run (`train_spec` the correct one, `setup.train` the one with the bug
     lab's mistakes), drawing the progress, the loss curves and the fit every few epochs.
+    `hide_buggy`: the learner has not predicted what the mistake does yet, so the buggy
+    run trains with its progress only.
 
     The two live charts are Vega-Lite dicts built once; a redraw only swaps their data.
     """
@@ -146,7 +180,10 @@ def train_live(data: core.Data, setup: core.Setup, train_spec: core.TrainSpec, r
             progress.progress(
                 min(done / total, 1.0), text=t("boucle.live.progress", epoch=record.epoch, total=train_spec.epochs)
             )
-            history = pd.concat([core.history_frame(results[r], names[r], split_names) for r in results])
+            if hide_buggy and run == BUGGY:
+                return
+            shown = [r for r in results if not (hide_buggy and r == BUGGY)]
+            history = pd.concat([core.history_frame(results[r], names[r], split_names) for r in shown])
             chart_slot.vega_lite_chart({**loss_template, "datasets": {"history": drawable_losses(history)}})
             caption_slot.caption(
                 t("boucle.live.latest", run=names[run], epoch=record.epoch, loss=f"{record.train_loss:.4g}")
@@ -216,6 +253,19 @@ def show_results(data: core.Data, kind: str, results: dict) -> None:
         replay_section(data, correct)
 
 
+def results_section(
+    data: core.Data, kind: str, bugs: frozenset[mistakes.Bug], results: dict, spec: core.TrainSpec
+) -> None:
+    """With a mistake on, "what did it do?" first; then the curves, numbers and replay,
+    and the explanations below them unless the answer to the question just gave them."""
+    question = bug_outcome_question(bugs, results, spec)
+    if question is not None and not predict_first(PAGE_ID, question):
+        return
+    show_results(data, kind, results)
+    if question is None or not explanation_shown(PAGE_ID, question):
+        bug_explanations(bugs, results, spec)
+
+
 def replay_section(data: core.Data, result: core.TrainResult) -> None:
     st.subheader(t("boucle.replay.title"))
     st.markdown(t("boucle.replay.intro"))
@@ -281,11 +331,9 @@ def outcome_sentence(outcome: outcomes.Outcome, optimizer: OptimizerSpec) -> str
     )
 
 
-def bug_explanations(bugs: frozenset[mistakes.Bug], results: dict, spec: core.TrainSpec) -> None:
-    """What this run did (computed from the two curves), then why, mistake by mistake."""
-    outcome = run_outcome(results)
-    if outcome is not None:
-        st.markdown(outcome_sentence(outcome, spec.used_optimizer))
+def why_texts(bugs: frozenset[mistakes.Bug], results: dict, spec: core.TrainSpec) -> list[str]:
+    """Why each mistake that is on does what it does, with this run's numbers."""
+    texts = []
     for bug in mistakes.BUGS:
         if bug not in bugs:
             continue
@@ -294,48 +342,98 @@ def bug_explanations(bugs: frozenset[mistakes.Bug], results: dict, spec: core.Tr
             extra["kilobytes"] = f"{results[BUGGY].epochs[-1].kept_graph_bytes / 1024:.1f}"
         if bug is mistakes.Bug.HUGE_LR:
             extra["lr"] = f"{spec.used_optimizer.lr:g}"
-        st.info(t(outcomes.why_key(bug, spec.optimizer.kind), **extra), icon=":material/bug_report:")
+        texts.append(t(outcomes.why_key(bug, spec.optimizer.kind), **extra))
+    return texts
+
+
+def bug_explanations(bugs: frozenset[mistakes.Bug], results: dict, spec: core.TrainSpec) -> None:
+    """What this run did (computed from the two curves), then why, mistake by mistake."""
+    outcome = run_outcome(results)
+    if outcome is not None:
+        st.markdown(outcome_sentence(outcome, spec.used_optimizer))
+    for text in why_texts(bugs, results, spec):
+        st.info(text, icon=":material/bug_report:")
+
+
+def outcome_question_id(bugs: frozenset[mistakes.Bug]) -> str:
+    """One question per set of mistakes: predicting one bug does not reveal another's run."""
+    return "bug_outcome." + "+".join(sorted(bugs))
+
+
+def outcome_predicted(bugs: frozenset[mistakes.Bug]) -> bool:
+    """Whether the learner has answered this set's question or asked to see its result:
+    the buggy loop's live curve may then be drawn while it trains."""
+    return result_revealed(PAGE_ID, outcome_question_id(bugs))
+
+
+def bug_outcome_question(bugs: frozenset[mistakes.Bug], results: dict, spec: core.TrainSpec) -> ChoiceQuestion | None:
+    """ "What did this mistake do to the training loss?", asked before the buggy run's
+    curve and numbers; None when there is no buggy run yet, or when the run's answer is
+    too close to a boundary between two choices to be fair."""
+    outcome = run_outcome(results)
+    if outcome is None or not outcomes.clear_cut(outcome):
+        return None
+    names = ", ".join(t("boucle.predict.quoted", name=t(f"boucle.bugs.{bug}")) for bug in mistakes.BUGS if bug in bugs)
+    optimizer = spec.used_optimizer
+    return ChoiceQuestion(
+        outcome_question_id(bugs),
+        tn("boucle.predict.prompt", len(bugs), bugs=names, optimizer=optimizer_label(optimizer), epochs=spec.epochs),
+        choices=tuple(t(f"boucle.predict.{answer}") for answer in outcomes.PREDICTIONS),
+        expected=t(f"boucle.predict.{outcomes.ANSWER[outcome.kind]}"),
+        explanation="\n\n".join([outcome_sentence(outcome, optimizer), *why_texts(bugs, results, spec)]),
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_outcome_without_zero_grad(data_spec: core.DataSpec, model_spec: core.ModelSpec, spec: core.TrainSpec) -> str:
-    """Train QUIZ_EPOCHS epochs without zero_grad: does the training loss still go down?"""
+def cached_run_without_zero_grad(
+    data_spec: core.DataSpec, model_spec: core.ModelSpec, spec: core.TrainSpec
+) -> tuple[float, float, bool, int]:
+    """Train QUIZ_EPOCHS epochs without zero_grad: (first training loss, last, diverged,
+    epochs run)."""
     data = core.make_data(data_spec.kind, data_spec.n, data_spec.noise, data_spec.seed)
     short = dataclasses.replace(spec, epochs=QUIZ_EPOCHS, bugs=frozenset({mistakes.Bug.NO_ZERO_GRAD}))
     result = core.train(data, model_spec, short)
-    if result.diverged:
-        return "diverges"
-    first, last = result.epochs[0].train_loss, result.epochs[-1].train_loss
-    return "goes_down" if last < 0.9 * first else "stalls"
+    return result.epochs[0].train_loss, result.epochs[-1].train_loss, result.diverged, len(result.epochs)
 
 
-def quiz_section(
-    data: core.Data, data_spec: core.DataSpec, model_spec: core.ModelSpec, train_spec: core.TrainSpec
-) -> None:
-    outcome = cached_outcome_without_zero_grad(data_spec, model_spec, train_spec)
+def zero_grad_question(data_spec: core.DataSpec, model_spec: core.ModelSpec, train_spec: core.TrainSpec) -> None:
+    """The page shows this run nowhere (the lab trains its own, after its own question).
+    No question when the loss ends too near the line between two answers."""
+    first, last, diverged, epochs = cached_run_without_zero_grad(data_spec, model_spec, train_spec)
+    outcome = outcomes.zero_grad_quiz_answer(first, last, diverged)
+    if outcome is None:
+        return
+    answers = ("goes_down", "stalls", "goes_up", "diverges")
+    course = t(
+        f"boucle.quiz.course_{'diverged' if diverged else 'finite'}",
+        first=number(first),
+        last=number(last),
+        epochs=epochs,
+    )
     quiz(
         PAGE_ID,
         ChoiceQuestion(
             "no_zero_grad",
             t("boucle.quiz.no_zero_grad", epochs=QUIZ_EPOCHS),
-            choices=tuple(t(f"boucle.quiz.outcome_{key}") for key in ("goes_down", "stalls", "diverges")),
+            choices=tuple(t(f"boucle.quiz.outcome_{key}") for key in answers),
             expected=t(f"boucle.quiz.outcome_{outcome}"),
-            explanation=t("boucle.quiz.no_zero_grad_why", outcome=t(f"boucle.quiz.outcome_{outcome}")),
+            explanation=t(
+                "boucle.quiz.no_zero_grad_why",
+                optimizer=optimizer_label(train_spec.optimizer),
+                course=course,
+                outcome=t(f"boucle.quiz.outcome_{outcome}"),
+                why=t(outcomes.why_key(mistakes.Bug.NO_ZERO_GRAD, train_spec.optimizer.kind)),
+            ),
         ),
     )
-    model = core.make_model(model_spec, data.classification, data_spec.seed)
-    count = core.parameter_count(model)
-    quiz(
-        PAGE_ID,
-        NumberQuestion(
-            "parameters",
-            t("boucle.quiz.parameters"),
-            expected=float(count),
-            explanation=t("boucle.quiz.parameters_why", count=count),
-            tolerance=0.5,
-            relative=0.0,
-        ),
-    )
+
+
+def quiz_section(
+    data: core.Data, data_spec: core.DataSpec, model_spec: core.ModelSpec, train_spec: core.TrainSpec
+) -> None:
+    """The questions whose answers the page does not show (the parameter count is asked
+    beside the model, before its count)."""
+    zero_grad_question(data_spec, model_spec, train_spec)
     steps = math.ceil(len(data.x_train) / train_spec.batch_size)
     loader = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(data.x_train, data.y_train), batch_size=train_spec.batch_size

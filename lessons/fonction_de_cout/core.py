@@ -17,6 +17,7 @@ from torch import nn
 from components.regression import B_RANGE, W_RANGE, Dataset, least_squares
 
 LOSSES = ("mse", "mae", "huber", "smooth_l1")
+CORE_LOSSES = ("mse", "mae")  # the page's core; the other losses are "pour aller plus loin"
 MODULE_NAMES = {"mse": "nn.MSELoss", "mae": "nn.L1Loss", "huber": "nn.HuberLoss", "smooth_l1": "nn.SmoothL1Loss"}
 
 
@@ -72,17 +73,58 @@ def regression_losses(data: Dataset, w: float, b: float, delta: float) -> dict[s
     return {name: loss_module(name, delta)(prediction, data.y).item() for name in LOSSES}
 
 
-def contributions(data: Dataset, w: float, b: float, delta: float) -> pd.DataFrame:
+def contributions(data: Dataset, w: float, b: float, delta: float, names: tuple[str, ...] = LOSSES) -> pd.DataFrame:
     """Each point's share of each loss: reduction="none", divided by n as the mean does."""
     prediction = w * data.x + b
     rows = []
-    for name in LOSSES:
+    for name in names:
         per_point = loss_module(name, delta, reduction="none")(prediction, data.y) / len(data.x)
         rows += [
             {"point": index, "loss": name, "value": value, "outlier": bool(out)}
             for index, (value, out) in enumerate(zip(per_point.tolist(), data.outlier.tolist(), strict=True))
         ]
     return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class OutlierDoubling:
+    """The core losses before and after the outliers' gap doubles, w and b unchanged."""
+
+    before: dict[str, float]
+    after: dict[str, float]
+    residuals_before: tuple[float, ...]  # each outlier's residual (prediction - target)
+    residuals_after: tuple[float, ...]
+    points: int  # n, which each mean divides by
+
+    @property
+    def growth(self) -> dict[str, float]:
+        return {name: self.after[name] - self.before[name] for name in self.before}
+
+    def clear_winner(self, decimals: int = 4) -> str | None:
+        """The loss that grows most, or None when no loss grows or the largest growths
+        are equal at the precision the page shows: then the question has no answer."""
+        shown = {name: round(value, decimals) for name, value in self.growth.items()}
+        ranked = sorted(shown.values(), reverse=True)
+        if ranked[0] <= 0 or ranked[0] == ranked[1]:
+            return None
+        return max(shown, key=shown.get)
+
+
+def outlier_doubling(data: Dataset, doubled: Dataset, w: float, b: float) -> OutlierDoubling:
+    """`doubled`: the same points with the outliers' gap doubled (same seed)."""
+
+    def residuals(points: Dataset) -> tuple[float, ...]:
+        return tuple((w * points.x + b - points.y)[points.outlier].tolist())
+
+    before = regression_losses(data, w, b, 1.0)  # delta only matters to Huber and SmoothL1
+    after = regression_losses(doubled, w, b, 1.0)
+    return OutlierDoubling(
+        {name: before[name] for name in CORE_LOSSES},
+        {name: after[name] for name in CORE_LOSSES},
+        residuals(data),
+        residuals(doubled),
+        len(data.x),
+    )
 
 
 def points_frame(data: Dataset, w: float, b: float) -> pd.DataFrame:

@@ -1,4 +1,7 @@
-"""Lesson "Fonction de coût": fit a line by hand and watch each loss judge the errors."""
+"""Lesson "Fonction de coût": fit a line by hand and watch MSE and MAE judge the errors.
+
+The core is the regression with its outlier and the landscape over (w, b); other losses,
+`reduction`, a custom loss and classification are folded below "Pour aller plus loin"."""
 
 import streamlit as st
 
@@ -7,19 +10,14 @@ from components.chapter_path import chapter_links
 from components.charts import show_chart_with_data
 from components.code_twin import code_twin
 from components.fragments import partial_rerun
+from components.further import further_reading
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.regression import B_RANGE, W_RANGE, Dataset, DataSettings, make_dataset
 from components.slides import lesson_deck
 from lessons.catalog import ALL_LESSONS
-from lessons.fonction_de_cout import core, sections
-from lessons.fonction_de_cout.charts import (
-    contributions_chart,
-    contributions_chart_data,
-    data_chart,
-    data_chart_data,
-    loss_names,
-)
+from lessons.fonction_de_cout import classification, core, sections
+from lessons.fonction_de_cout.charts import data_chart, data_chart_data
 from lessons.fonction_de_cout.snippets import loss_script
 
 PAGE_ID = "fonction_de_cout"
@@ -56,28 +54,24 @@ def data_controls() -> DataSettings:
     return DataSettings(noise, outliers, size, seed)
 
 
-def model_controls() -> tuple[float, float, float]:
-    columns = st.columns(3)
+def model_controls() -> tuple[float, float]:
+    columns = st.columns(2)
     with columns[0]:
         w = url_state.slider("w", key="w", min_value=W_RANGE[0], max_value=W_RANGE[1], value=1.0, step=0.05)
     with columns[1]:
         b = url_state.slider("b", key="b", min_value=B_RANGE[0], max_value=B_RANGE[1], value=0.0, step=0.05)
-    with columns[2]:
-        delta = url_state.slider(
-            t("fonction_de_cout.model.delta"), key="delta", min_value=0.2, max_value=3.0, value=1.0, step=0.1
-        )
-    return w, b, delta
+    return w, b
 
 
-def regression_section() -> tuple[Dataset, DataSettings, float, float, float]:
+def regression_section() -> tuple[Dataset, DataSettings, float, float]:
     st.header(t("fonction_de_cout.regression.title"), divider="gray")
     st.markdown(t("fonction_de_cout.regression.intro"))
     settings = data_controls()
     data = cached_dataset(settings)
-    w, b, delta = model_controls()
-    losses = core.regression_losses(data, w, b, delta)
-    columns = st.columns(4)
-    for column, name in zip(columns, core.LOSSES, strict=True):
+    w, b = model_controls()
+    losses = core.regression_losses(data, w, b, 1.0)  # delta only matters to Huber and SmoothL1
+    columns = st.columns(len(core.CORE_LOSSES))
+    for column, name in zip(columns, core.CORE_LOSSES, strict=True):
         column.metric(core.MODULE_NAMES[name], f"{losses[name]:.4f}")
     titles = {"outlier": t("fonction_de_cout.data.outlier"), "point": t("fonction_de_cout.data.point")}
     show_chart_with_data(
@@ -88,43 +82,22 @@ def regression_section() -> tuple[Dataset, DataSettings, float, float, float]:
             "fonction_de_cout.regression.chart_alt", w=w, b=b, mse=f"{losses['mse']:.3f}", mae=f"{losses['mae']:.3f}"
         ),
     )
-    st.subheader(t("fonction_de_cout.regression.contributions_title"))
-    st.markdown(t("fonction_de_cout.regression.contributions_intro"))
-    share = core.contributions(data, w, b, delta)
-    labels = loss_labels()
-    show_chart_with_data(
-        contributions_chart,
-        loss_names(share),
-        labels,
-        t("fonction_de_cout.regression.share"),
-        datasets=contributions_chart_data(share, labels),
-        alt=t("fonction_de_cout.regression.contributions_alt"),
-    )
-    if settings.outliers > 0:
-        outlier_share = {
-            name: share[(share["loss"] == name) & share["outlier"]]["value"].sum() / max(losses[name], 1e-12)
-            for name in ("mse", "mae")
-        }
-        st.markdown(
-            t(
-                "fonction_de_cout.regression.outlier_share",
-                mse=f"{outlier_share['mse']:.0%}",
-                mae=f"{outlier_share['mae']:.0%}",
-            )
-        )
-    return data, settings, w, b, delta
+    sections.outlier_section(settings, data, w, b, losses)
+    return data, settings, w, b
 
 
+# The core (the regression, its outlier, the landscape) first; the other topics below the
+# "Pour aller plus loin" boundary, folded, each still a slide of its own.
 deck = lesson_deck(
     PAGE_ID,
     "fonction_de_cout",
     [
         ("regression", "fonction_de_cout.regression.title"),
-        ("formes", "fonction_de_cout.shapes.title"),
         ("paysage", "fonction_de_cout.landscape.title"),
-        ("classification", "fonction_de_cout.classification.title"),
+        ("formes", "fonction_de_cout.shapes.title"),
         ("reduction", "fonction_de_cout.reduction.title"),
         ("perso", "fonction_de_cout.custom.title"),
+        ("classification", "fonction_de_cout.classification.title"),
     ],
 )
 with deck.slide("intro"):
@@ -136,19 +109,22 @@ with deck.slide("intro"):
 @partial_rerun(PAGE_ID)
 def loss_experiment() -> None:
     with deck.slide("regression"):
-        data, settings, w, b, delta = regression_section()
-    with deck.slide("formes"):
-        shapes_place = st.container()  # drawn once the custom loss's widget has checked its value
+        data, settings, w, b = regression_section()
     with deck.slide("paysage"):
-        sections.landscape_section(settings, data, w, b, delta, loss_labels())
-    with deck.slide("classification"):
-        logits, true_class = sections.classification_section()
-    with deck.slide("reduction"):
+        landscape_place = st.container()  # drawn once delta and the custom loss are known
+    with deck.slide("formes"), further_reading(t("fonction_de_cout.shapes.topic")):
+        delta = sections.other_losses_section(data, w, b)
+        shapes_place = st.container()  # drawn once the custom loss's widget has checked its value
+    with deck.slide("reduction"), further_reading(t("fonction_de_cout.reduction.topic")):
         sections.reduction_section(data, w, b)
-    with deck.slide("perso"):
+    with deck.slide("perso"), further_reading(t("fonction_de_cout.custom.topic")):
         custom = sections.custom_section(data, w, b, delta)
+    with deck.slide("classification"), further_reading(t("fonction_de_cout.classification.topic")):
+        logits, true_class = classification.classification_section()
     with shapes_place:
         sections.shapes_section(data, w, b, delta, custom, loss_labels())
+    with landscape_place:
+        sections.landscape_section(settings, data, w, b, delta, loss_labels())
     with deck.slide("code"):
         st.header(t("fonction_de_cout.twin_title"), divider="gray")
         code_twin(
@@ -156,7 +132,7 @@ def loss_experiment() -> None:
         )
     with deck.slide("quiz"):
         st.header(t("fonction_de_cout.quiz_title"), divider="gray")
-        sections.quiz_section(settings, data, w, b, delta, logits, true_class)
+        sections.quiz_section(logits, true_class)
 
 
 loss_experiment()

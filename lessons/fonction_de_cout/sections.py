@@ -1,5 +1,6 @@
-"""Sections of the loss page after the regression: shapes, landscape, classification,
-reduction, a custom loss, and the quiz."""
+"""Sections of the loss page: the outlier question and its result, the landscape (the
+core), then the folded "Pour aller plus loin" topics (other losses, reduction, a custom
+loss) and the final quiz. Classification, also folded, is in classification.py."""
 
 import dataclasses
 
@@ -7,23 +8,23 @@ import pandas as pd
 import streamlit as st
 
 from components import url_state
-from components.charts import show_chart, show_chart_with_data
-from components.i18n import t
-from components.quiz import ChoiceQuestion, NumberQuestion, quiz
+from components.charts import show_chart_with_data
+from components.i18n import t, tn
+from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz
 from components.regression import B_RANGE, W_RANGE, Dataset, DataSettings, make_dataset
 from lessons.fonction_de_cout import core
 from lessons.fonction_de_cout.charts import (
+    contributions_chart,
+    contributions_chart_data,
     landscape_chart,
     landscape_chart_data,
     loss_names,
-    probabilities_chart,
     shapes_chart,
     shapes_chart_data,
 )
 
 PAGE_ID = "fonction_de_cout"
 LANDSCAPE_STEPS = 41
-EXTREME_LOGITS = ("10", "100", "1000", "10000")
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -41,26 +42,118 @@ def cached_shapes(delta: float, custom: str) -> pd.DataFrame:
     return core.loss_shapes(delta, custom)
 
 
-def shapes_section(data: Dataset, w: float, b: float, delta: float, custom: str, labels: dict[str, str]) -> None:
-    st.header(t("fonction_de_cout.shapes.title"), divider="gray")
-    st.markdown(t("fonction_de_cout.shapes.intro", delta=delta))
-    residuals = (w * data.x + b - data.y).tolist()
-    titles = {"residual": t("fonction_de_cout.shapes.residual"), "loss": t("fonction_de_cout.shapes.loss")}
-    shapes = cached_shapes(delta, custom)
-    show_chart_with_data(
-        shapes_chart,
-        loss_names(shapes),
-        labels,
-        titles,
-        datasets=shapes_chart_data(shapes, residuals, labels),
-        alt=t("fonction_de_cout.shapes.chart_alt", delta=delta),
+# --- 1. The outlier: predict, then see what doubling it does ---------------------------
+
+
+def outlier_doubling(settings: DataSettings, data: Dataset, w: float, b: float) -> core.OutlierDoubling:
+    doubled = make_dataset(dataclasses.replace(settings, outlier_size=settings.outlier_size * 2))
+    return core.outlier_doubling(data, doubled, w, b)
+
+
+def _values(values: tuple[float, ...], square: bool = False, absolute: bool = False) -> str:
+    shown = [v**2 if square else abs(v) if absolute else v for v in values]
+    text = ", ".join(f"{v:.2f}" for v in shown)
+    return text if len(shown) == 1 else f"({text})"
+
+
+def outlier_question(settings: DataSettings, doubling: core.OutlierDoubling, winner: str) -> ChoiceQuestion:
+    """Which core loss grows most when the outliers' gap doubles: asked only when PyTorch's
+    answer is clear at the shown precision (`winner`)."""
+    growth = doubling.growth
+    before, after = doubling.residuals_before, doubling.residuals_after
+    changes = tn(
+        "fonction_de_cout.quiz.outlier_changes",
+        len(before),
+        residuals=_values(before),
+        residuals_after=_values(after),
+        squares=_values(before, square=True),
+        squares_after=_values(after, square=True),
+        absolutes=_values(before, absolute=True),
+        absolutes_after=_values(after, absolute=True),
     )
+    points = doubling.points
+    return ChoiceQuestion(
+        "outlier_doubles",
+        t("fonction_de_cout.quiz.outlier", size=settings.outlier_size, double=settings.outlier_size * 2),
+        choices=tuple(core.MODULE_NAMES[name] for name in core.CORE_LOSSES),
+        expected=core.MODULE_NAMES[winner],
+        explanation=t(
+            "fonction_de_cout.quiz.outlier_why",
+            mse_before=f"{doubling.before['mse']:.4f}",
+            mse_after=f"{doubling.after['mse']:.4f}",
+            mse_growth=f"{growth['mse']:+.4f}",
+            mae_before=f"{doubling.before['mae']:.4f}",
+            mae_after=f"{doubling.after['mae']:.4f}",
+            mae_growth=f"{growth['mae']:+.4f}",
+            changes=changes,
+            n=points,
+            square_change=f"{growth['mse'] * points:+.2f}",
+            absolute_change=f"{growth['mae'] * points:+.2f}",
+            verdict=t(f"fonction_de_cout.quiz.verdict_{winner}"),
+        ),
+    )
+
+
+def outlier_section(settings: DataSettings, data: Dataset, w: float, b: float, losses: dict[str, float]) -> None:
+    """The question first; its result (the losses with the gap doubled, and each point's
+    share of the loss) only once the learner answered or asked to see it."""
+    has_outlier = settings.outliers > 0 and settings.outlier_size > 0
+    doubling = outlier_doubling(settings, data, w, b) if has_outlier else None
+    winner = doubling.clear_winner() if doubling is not None else None
+    if doubling is None:
+        st.caption(t("fonction_de_cout.regression.need_outlier"))
+    elif winner is None:
+        st.caption(t("fonction_de_cout.regression.no_question"))
+    elif not predict_first(PAGE_ID, outlier_question(settings, doubling, winner)):
+        return
+    if doubling is not None:
+        columns = st.columns(len(core.CORE_LOSSES))
+        double = settings.outlier_size * 2
+        for column, name in zip(columns, core.CORE_LOSSES, strict=True):
+            column.metric(
+                t("fonction_de_cout.regression.doubled_metric", loss=core.MODULE_NAMES[name], size=double),
+                f"{doubling.after[name]:.4f}",
+                delta=f"{doubling.growth[name]:+.4f}",
+                delta_color="off",
+            )
+    contributions_section(settings, data, w, b, losses)
+
+
+def contributions_section(settings: DataSettings, data: Dataset, w: float, b: float, losses: dict[str, float]) -> None:
+    st.subheader(t("fonction_de_cout.regression.contributions_title"))
+    st.markdown(t("fonction_de_cout.regression.contributions_intro"))
+    share = core.contributions(data, w, b, 1.0, names=core.CORE_LOSSES)  # delta: Huber's only
+    labels = dict(core.MODULE_NAMES)
+    show_chart_with_data(
+        contributions_chart,
+        loss_names(share),
+        labels,
+        t("fonction_de_cout.regression.share"),
+        datasets=contributions_chart_data(share, labels),
+        alt=t("fonction_de_cout.regression.contributions_alt"),
+    )
+    if settings.outliers > 0:
+        outlier_share = {
+            name: share[(share["loss"] == name) & share["outlier"]]["value"].sum() / max(losses[name], 1e-12)
+            for name in core.CORE_LOSSES
+        }
+        st.markdown(
+            t(
+                "fonction_de_cout.regression.outlier_share",
+                mse=f"{outlier_share['mse']:.0%}",
+                mae=f"{outlier_share['mae']:.0%}",
+            )
+        )
+
+
+# --- 2. The landscape ----------------------------------------------------------------------
 
 
 def landscape_section(
     settings: DataSettings, data: Dataset, w: float, b: float, delta: float, labels: dict[str, str]
 ) -> tuple[float, float]:
-    """`settings` (the data widgets' values) keys the cached landscape and optimum."""
+    """`settings` (the data widgets' values) keys the cached landscape and optimum; the
+    loss list holds every loss of the page, the folded ones included."""
     st.header(t("fonction_de_cout.landscape.title"), divider="gray")
     st.markdown(t("fonction_de_cout.landscape.intro"))
     names = (*core.LOSSES, *core.CUSTOM_LOSSES)
@@ -94,116 +187,54 @@ def landscape_section(
     return best
 
 
-def classification_section() -> tuple[tuple[float, ...], int]:
-    st.header(t("fonction_de_cout.classification.title"), divider="gray")
-    st.markdown(t("fonction_de_cout.classification.intro"))
-    classes = url_state.slider(
-        t("fonction_de_cout.classification.classes"), key="classes", min_value=2, max_value=4, value=3
+# --- Pour aller plus loin ---------------------------------------------------------------------
+
+
+def delta_controls() -> float:
+    return url_state.slider(
+        t("fonction_de_cout.model.delta"), key="delta", min_value=0.2, max_value=3.0, value=1.0, step=0.1
     )
-    columns = st.columns(classes)
-    defaults = (2.0, 0.5, -1.0, 0.0)
-    logits = tuple(column_slider(columns[k], f"z{k}", f"z{k}", defaults[k]) for k in range(classes))
-    true_class = int(
-        url_state.selectbox(
-            t("fonction_de_cout.classification.true_class"), [str(k) for k in range(classes)], key="vraie"
-        )
+
+
+def other_losses_section(data: Dataset, w: float, b: float) -> float:
+    """Huber and SmoothL1: their delta, their values. Their curves are drawn by
+    `shapes_section` once the custom loss is chosen."""
+    st.markdown(t("fonction_de_cout.shapes.intro"))
+    delta = delta_controls()
+    losses = core.regression_losses(data, w, b, delta)
+    columns = st.columns(2)
+    for column, name in zip(columns, ("huber", "smooth_l1"), strict=True):
+        column.metric(core.MODULE_NAMES[name], f"{losses[name]:.4f}")
+    return delta
+
+
+def shapes_section(data: Dataset, w: float, b: float, delta: float, custom: str, labels: dict[str, str]) -> None:
+    residuals = (w * data.x + b - data.y).tolist()
+    titles = {"residual": t("fonction_de_cout.shapes.residual"), "loss": t("fonction_de_cout.shapes.loss")}
+    shapes = cached_shapes(delta, custom)
+    show_chart_with_data(
+        shapes_chart,
+        loss_names(shapes),
+        labels,
+        titles,
+        datasets=shapes_chart_data(shapes, residuals, labels),
+        alt=t("fonction_de_cout.shapes.chart_alt", delta=delta),
     )
-    result = core.classification(logits, true_class)
-    frame = pd.DataFrame(
-        {
-            "class": [str(k) for k in range(classes)],
-            "probability": result.probabilities,
-            "true": [k == true_class for k in range(classes)],
-        }
+
+
+def sum_question(result: core.Reductions) -> NumberQuestion:
+    n = len(result.none)
+    return NumberQuestion(
+        "sum",
+        t("fonction_de_cout.quiz.sum", mean=f"{result.mean:.4f}", n=n),
+        expected=result.sum,
+        explanation=t("fonction_de_cout.quiz.sum_why", mean=f"{result.mean:.6f}", sum=f"{result.sum:.4f}", n=n),
+        tolerance=0.05,
     )
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        titles = {
-            "class": t("fonction_de_cout.classification.class"),
-            "probability": t("fonction_de_cout.classification.probability"),
-        }
-        show_chart(
-            probabilities_chart,
-            frame,
-            titles,
-            alt=t(
-                "fonction_de_cout.classification.chart_alt",
-                probabilities=", ".join(f"{p:.2f}" for p in result.probabilities),
-            ),
-        )
-    with right:
-        st.metric("nn.CrossEntropyLoss", f"{result.cross_entropy:.4f}")
-        st.markdown(
-            t(
-                "fonction_de_cout.classification.by_hand",
-                p=f"{result.probabilities[true_class]:.4f}",
-                loss=f"{result.minus_log_p:.4f}",
-            )
-        )
-    confident_wrong = core.classification(
-        tuple(6.0 if k == (true_class + 1) % classes else 0.0 for k in range(classes)), true_class
-    )
-    hesitant = core.classification(tuple(0.0 for _ in range(classes)), true_class)
-    st.markdown(
-        t(
-            "fonction_de_cout.classification.confident",
-            wrong=f"{confident_wrong.cross_entropy:.3f}",
-            hesitant=f"{hesitant.cross_entropy:.3f}",
-        )
-    )
-    binary_section()
-    stability_section()
-    return logits, true_class
-
-
-def column_slider(column, label: str, key: str, default: float) -> float:
-    with column:
-        return url_state.slider(label, key=key, min_value=-6.0, max_value=6.0, value=default, step=0.1)
-
-
-def binary_section() -> None:
-    st.subheader(t("fonction_de_cout.binary.title"))
-    left, right = st.columns(2)
-    with left:
-        logit = url_state.slider(
-            t("fonction_de_cout.binary.logit"), key="zb", min_value=-8.0, max_value=8.0, value=1.0, step=0.1
-        )
-    with right:
-        target = float(url_state.selectbox(t("fonction_de_cout.binary.target"), ["1", "0"], key="cible"))
-    probability, loss = core.binary_cross_entropy(logit, target)
-    st.markdown(t("fonction_de_cout.binary.result", p=f"{probability:.4f}", loss=f"{loss:.4f}", target=int(target)))
-
-
-def stability_section() -> None:
-    st.subheader(t("fonction_de_cout.stability.title"))
-    st.markdown(t("fonction_de_cout.stability.intro"))
-    extreme = float(url_state.selectbox(t("fonction_de_cout.stability.logit"), EXTREME_LOGITS, key="extreme"))
-    result = core.stability(extreme)
-    st.code(
-        f"z = torch.tensor([[{extreme:g}, 0.0, 0.0]])\n"
-        f"p = torch.exp(z) / torch.exp(z).sum()      # {t('fonction_de_cout.stability.by_hand')}\n"
-        "loss_by_hand = -torch.log(p[0, 1])\n"
-        "loss = nn.CrossEntropyLoss()(z, torch.tensor([1]))",
-        language="python",
-    )
-    table = {
-        "": [t("fonction_de_cout.stability.by_hand"), "nn.CrossEntropyLoss"],
-        "softmax": [_probabilities(result.naive_softmax), _probabilities(result.torch_softmax)],
-        t("fonction_de_cout.stability.loss"): [f"{result.naive_loss:g}", f"{result.torch_loss:g}"],
-    }
-    st.table(table, hide_index=True)
-    if result.naive_broke:
-        st.warning(t("fonction_de_cout.stability.broke", logit=f"{extreme:g}"), icon=":material/warning:")
-    else:
-        st.caption(t("fonction_de_cout.stability.fine"))
-
-
-def _probabilities(values: tuple[float, ...]) -> str:
-    return "(" + ", ".join(f"{v:.3g}" for v in values) + ")"
 
 
 def reduction_section(data: Dataset, w: float, b: float) -> None:
-    st.header(t("fonction_de_cout.reduction.title"), divider="gray")
+    """The sum question comes before the metrics that answer it."""
     st.markdown(t("fonction_de_cout.reduction.intro"))
     result = core.reductions(data, w, b)
     st.code(
@@ -214,6 +245,8 @@ def reduction_section(data: Dataset, w: float, b: float) -> None:
         f"((prediction - y) ** 2).mean()   # {t('fonction_de_cout.reduction.by_hand')}",
         language="python",
     )
+    if not predict_first(PAGE_ID, sum_question(result)):
+        return
     columns = st.columns(3)
     columns[0].metric('reduction="mean"', f"{result.mean:.4f}")
     columns[1].metric('reduction="sum"', f"{result.sum:.4f}")
@@ -224,7 +257,6 @@ def reduction_section(data: Dataset, w: float, b: float) -> None:
 
 
 def custom_section(data: Dataset, w: float, b: float, delta: float) -> str:
-    st.header(t("fonction_de_cout.custom.title"), divider="gray")
     st.markdown(t("fonction_de_cout.custom.intro"))
     name = url_state.selectbox(
         t("fonction_de_cout.custom.choice"),
@@ -252,50 +284,26 @@ def custom_section(data: Dataset, w: float, b: float, delta: float) -> str:
     return name
 
 
-def quiz_section(
-    settings: DataSettings, data: Dataset, w: float, b: float, delta: float, logits: tuple[float, ...], true_class: int
-) -> None:
-    size = settings.outlier_size
-    if settings.outliers > 0:
-        doubled = make_dataset(dataclasses.replace(settings, outlier_size=size * 2))
-        before = core.regression_losses(data, w, b, delta)
-        after = core.regression_losses(doubled, w, b, delta)
-        growth = {name: after[name] - before[name] for name in core.LOSSES}
-        winner = max(growth, key=growth.get)
-        quiz(
-            PAGE_ID,
-            ChoiceQuestion(
-                "outlier_doubles",
-                t("fonction_de_cout.quiz.outlier", size=size, double=size * 2),
-                choices=tuple(core.MODULE_NAMES[name] for name in core.LOSSES),
-                expected=core.MODULE_NAMES[winner],
-                explanation=t(
-                    "fonction_de_cout.quiz.outlier_why",
-                    growth=", ".join(f"{core.MODULE_NAMES[name]} +{value:.3f}" for name, value in growth.items()),
-                ),
-            ),
-        )
-    else:
-        st.caption(t("fonction_de_cout.quiz.need_outlier"))
+# --- The final quiz: questions whose answer the page does not show -------------------------
+
+
+def other_class_question(logits: tuple[float, ...], true_class: int) -> NumberQuestion:
     other = (true_class + 1) % len(logits)
-    other_loss = core.classification(logits, other).cross_entropy
-    quiz(
-        PAGE_ID,
-        NumberQuestion(
-            "other_class",
-            t("fonction_de_cout.quiz.other_class", other=other),
-            expected=other_loss,
-            explanation=t("fonction_de_cout.quiz.other_class_why", other=other, loss=f"{other_loss:.4f}"),
+    result = core.classification(logits, other)
+    return NumberQuestion(
+        "other_class",
+        t("fonction_de_cout.quiz.other_class", other=other),
+        expected=result.cross_entropy,
+        explanation=t(
+            "fonction_de_cout.quiz.other_class_why",
+            other=other,
+            p=f"{result.probabilities[other]:.4f}",
+            loss=f"{result.cross_entropy:.4f}",
         ),
     )
-    result = core.reductions(data, w, b)
-    quiz(
-        PAGE_ID,
-        NumberQuestion(
-            "sum",
-            t("fonction_de_cout.quiz.sum", mean=f"{result.mean:.4f}", n=len(result.none)),
-            expected=result.sum,
-            explanation=t("fonction_de_cout.quiz.sum_why", sum=f"{result.sum:.4f}", n=len(result.none)),
-            tolerance=0.05,
-        ),
-    )
+
+
+def quiz_section(logits: tuple[float, ...], true_class: int) -> None:
+    """The loss for another true class: the page shows only the true class's loss (the
+    learner can check by changing the true class in the classification fold)."""
+    quiz(PAGE_ID, other_class_question(logits, true_class))

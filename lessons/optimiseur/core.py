@@ -293,8 +293,28 @@ def distance_to_minimum(chosen: Surface, point: tuple[float, float]) -> float:
     return min(math.dist(point, minimum) for minimum in chosen.minima)
 
 
-def converged(name: str, condition: float, result: Trajectory, tolerance: float = 0.05) -> bool:
+CONVERGED_WITHIN = 0.05  # a minimum is reached when the last point is closer than this
+DISTANCE_SHOWN = ".3g"  # the precision of the distances in the page's results table
+
+
+def converged(name: str, condition: float, result: Trajectory, tolerance: float = CONVERGED_WITHIN) -> bool:
     return not result.diverged and distance_to_minimum(surface(name, condition), result.points[-1]) < tolerance
+
+
+def outcome(name: str, condition: float, result: Trajectory) -> str | None:
+    """ "diverges", "converges" or "slow", as the page's table shows it; None when the
+    distance, written with DISTANCE_SHOWN, would not tell (it rounds to the threshold,
+    or to the other side of it)."""
+    if result.diverged:
+        return "diverges"
+    distance = distance_to_minimum(surface(name, condition), result.points[-1])
+    reached = distance < CONVERGED_WITHIN
+    if not math.isfinite(distance):
+        return "slow"
+    shown = float(format(distance, DISTANCE_SHOWN))
+    if shown == CONVERGED_WITHIN or (shown < CONVERGED_WITHIN) != reached:
+        return None
+    return "converges" if reached else "slow"
 
 
 LOSS_SHOWN = ".4g"  # the precision of the final losses in the page's results table

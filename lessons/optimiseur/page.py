@@ -8,13 +8,14 @@ from components.chapter_path import chapter_links
 from components.code_twin import code_twin
 from components.errors import guarded_callback
 from components.fragments import partial_rerun
+from components.further import further_reading
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.regression import LINE_X_RANGE
 from components.run_lock import let_others_run
 from components.slides import lesson_deck
 from lessons.catalog import ALL_LESSONS
-from lessons.optimiseur import core, sections
+from lessons.optimiseur import core, questions, sections
 from lessons.optimiseur.charts import (
     ANIMATION_KEYS_JS,
     CHART_KEY,
@@ -23,6 +24,7 @@ from lessons.optimiseur.charts import (
     animated_chart,
     chart_datasets,
 )
+from lessons.optimiseur.sections import labels
 from lessons.optimiseur.snippets import optimizer_script
 
 PAGE_ID = "optimiseur"
@@ -47,29 +49,60 @@ def cached_trajectories(experiment: core.Experiment) -> tuple[core.Trajectory, .
     )
 
 
+CORE_SURFACES = (core.REGRESSION, "bowl")  # the lesson's core; the others are beyond it, in a fold
+CORE_SURFACE_KEY = "surface_base"  # the core's radio, a view of `surface` (which the URL holds)
+
+
 def surface_controls() -> tuple[str, float]:
-    left, right = st.columns(2)
-    with left:
+    """The core surfaces as a radio, the others in a "Pour aller plus loin" fold whose
+    select box holds the surface (and its URL parameter) whatever the choice."""
+    core_area = st.container()  # drawn above the fold, filled once the fold knows the surface
+    with further_reading(t("optimiseur.further.surfaces")):
+        st.markdown(t("optimiseur.further.surfaces_intro"))
         name = url_state.selectbox(
             t("optimiseur.surface.label"),
             core.SURFACE_NAMES,
             key="surface",
-            format_func=lambda option: t(f"optimiseur.surface.{option}"),
+            format_func=labels("optimiseur.surface"),
         )
-    condition = 10.0  # only the bowl has a condition number: its slider shows with it
-    if name == "bowl":
-        with right:
-            condition = url_state.slider(
-                t("optimiseur.surface.condition"),
-                key="kappa",
-                min_value=1.0,
-                max_value=50.0,
-                value=10.0,
-                step=1.0,
-                help=t("optimiseur.surface.condition_help"),
+        if name not in CORE_SURFACES:
+            st.caption(t(f"optimiseur.surface.{name}_about"))
+    with core_area:
+        left, right = st.columns(2)
+        with left:
+            st.session_state[CORE_SURFACE_KEY] = name if name in CORE_SURFACES else None
+            st.radio(
+                t("optimiseur.surface.core_label"),
+                CORE_SURFACES,
+                index=None,
+                key=CORE_SURFACE_KEY,
+                format_func=labels("optimiseur.surface"),
+                on_change=guarded_callback(PAGE_ID, use_core_surface),
+                horizontal=True,
             )
-    st.caption(t(f"optimiseur.surface.{name}_about", **surface_about_values(name)))
+        condition = 10.0  # only the bowl has a condition number: its slider shows with it
+        if name == "bowl":
+            with right:
+                condition = url_state.slider(
+                    t("optimiseur.surface.condition"),
+                    key="kappa",
+                    min_value=1.0,
+                    max_value=50.0,
+                    value=10.0,
+                    step=1.0,
+                    help=t("optimiseur.surface.condition_help"),
+                )
+        if name in CORE_SURFACES:
+            st.caption(t(f"optimiseur.surface.{name}_about", **surface_about_values(name)))
+        else:
+            st.caption(t("optimiseur.surface.extra_chosen", surface=t(f"optimiseur.surface.{name}")))
     return name, condition
+
+
+def use_core_surface() -> None:
+    """on_change callback: the radio's choice becomes the surface (before the widgets run)."""
+    if st.session_state.get(CORE_SURFACE_KEY) in CORE_SURFACES:
+        st.session_state["surface"] = st.session_state[CORE_SURFACE_KEY]
 
 
 def surface_about_values(name: str) -> dict[str, str]:
@@ -237,18 +270,20 @@ def optimizer_experiment() -> None:
             format_func=lambda s: f"× {s}",
             horizontal=True,
         )
-        st.vega_lite_chart(
-            cached_chart_spec(experiment, speed, current_language()),
-            key=CHART_KEY,
-            on_select=guarded_callback(PAGE_ID, use_clicked_start),
-            selection_mode=[START_SELECTION],
-            width="content",
-            alt=sections.chart_description(name, labels, results, chosen),
-        )
-        st.caption(t("optimiseur.animation.how"))
-        st.html(ANIMATION_KEYS_JS, unsafe_allow_javascript=True)
-        sections.divergence_notices(experiment, results)
-        sections.results_table(labels, results, chosen)
+        # Predict, then watch: the animation and the table answer these questions.
+        if questions.predictions_before_the_run(experiment, results):
+            st.vega_lite_chart(
+                cached_chart_spec(experiment, speed, current_language()),
+                key=CHART_KEY,
+                on_select=guarded_callback(PAGE_ID, use_clicked_start),
+                selection_mode=[START_SELECTION],
+                width="content",
+                alt=sections.chart_description(name, labels, results, chosen),
+            )
+            st.caption(t("optimiseur.animation.how"))
+            st.html(ANIMATION_KEYS_JS, unsafe_allow_javascript=True)
+            sections.divergence_notices(experiment, results)
+            sections.results_table(labels, results, chosen)
     with deck.slide("interieur"):
         sections.inside_section(experiment, results)
     with deck.slide("code"):

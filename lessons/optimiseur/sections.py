@@ -1,14 +1,18 @@
 """Sections of the optimizer page: the optimizers' widgets, divergence, results, the
 optimizer's insides, and the quiz."""
 
+import dataclasses
+from collections.abc import Callable
+
 import streamlit as st
 
 from components import url_state
-from components.i18n import t
+from components.further import further_reading
+from components.i18n import current_language, t, translate
 from components.optimizers import OPTIMIZER_KINDS, SCHEDULER_NAMES, OptimizerSpec
-from components.quiz import ChoiceQuestion, NumberQuestion, quiz
+from components.quiz import quiz
 from components.run_lock import let_others_run
-from lessons.optimiseur import core
+from lessons.optimiseur import core, questions
 
 PAGE_ID = "optimiseur"
 MAX_OPTIMIZERS = 4
@@ -43,6 +47,13 @@ FORMULAS = {
 }
 
 
+def labels(prefix: str) -> Callable[[str], str]:
+    """A select's format_func: `<prefix>.<option>` in the language of this run (bound
+    now, so whoever calls it later, AppTest included, gets the labels the page showed)."""
+    lang = current_language()
+    return lambda option: translate(f"{prefix}.{option}", lang)
+
+
 def suffix(slot: int) -> str:
     """URL keys: slot 1 is ?opt=adam&lr=0.1, slot 2 ?opt2=…&lr2=…"""
     return "" if slot == 0 else str(slot + 1)
@@ -52,19 +63,35 @@ def optimizer_controls() -> tuple[tuple[OptimizerSpec, ...], int]:
     st.subheader(t("optimiseur.optimizers.title"))
     st.markdown(t("optimiseur.optimizers.intro"))
     columns = st.columns(MAX_OPTIMIZERS)
-    specs = []
+    chosen = {}  # slot: its optimizer, for the slots not left at "—"
     for slot, column in enumerate(columns):
         with column:
             spec = slot_controls(slot)
         if spec is not None:
-            specs.append(spec)
-    if not specs:
+            chosen[slot] = spec
+    if not chosen:
         st.info(t("optimiseur.optimizers.none_chosen"))
-        specs.append(OptimizerSpec())
+        chosen[0] = OptimizerSpec()
     steps = url_state.slider(
         t("optimiseur.optimizers.steps"), key="pas", min_value=10, max_value=core.MAX_STEPS, value=150, step=10
     )
-    return tuple(specs), steps
+    return scheduler_controls(chosen), steps
+
+
+def scheduler_controls(chosen: dict[int, OptimizerSpec]) -> tuple[OptimizerSpec, ...]:
+    """Beyond the core: a learning-rate scheduler for each optimizer, in a fold."""
+    specs = []
+    with further_reading(t("optimiseur.further.schedulers")):
+        st.markdown(t("optimiseur.further.schedulers_intro"))
+        for slot, spec in chosen.items():
+            scheduler = url_state.selectbox(
+                t("optimiseur.optimizers.scheduler_of", label=spec.label),
+                SCHEDULER_NAMES,
+                key=f"sched{suffix(slot)}",
+                format_func=labels("optimiseur.scheduler"),
+            )
+            specs.append(dataclasses.replace(spec, scheduler=scheduler))
+    return tuple(specs)
 
 
 def slot_controls(slot: int) -> OptimizerSpec | None:
@@ -76,7 +103,7 @@ def slot_controls(slot: int) -> OptimizerSpec | None:
         kinds,
         key=f"opt{key}",
         index=default,
-        format_func=lambda option: t(f"optimiseur.kind.{option}"),
+        format_func=labels("optimiseur.kind"),
     )
     if kind == NONE:
         return None
@@ -105,12 +132,6 @@ def slot_controls(slot: int) -> OptimizerSpec | None:
             max_value=0.5,
             value=0.0 if kind != "adamw" else 0.01,
             step=0.01,
-        )
-        values["scheduler"] = url_state.selectbox(
-            t("optimiseur.optimizers.scheduler"),
-            SCHEDULER_NAMES,
-            key=f"sched{key}",
-            format_func=lambda option: t(f"optimiseur.scheduler.{option}"),
         )
     return OptimizerSpec(**values)
 
@@ -160,7 +181,8 @@ def results_table(labels: list[str], results: tuple[core.Trajectory, ...], chose
         t("optimiseur.results.end"): [f"({r.points[-1][0]:.4f}, {r.points[-1][1]:.4f})" for r in results],
         t("optimiseur.results.loss"): [format(r.losses[-1], core.LOSS_SHOWN) for r in results],
         t("optimiseur.results.distance"): [
-            f"{core.distance_to_minimum(chosen, r.points[-1]):.3g}" if chosen.minima else "—" for r in results
+            format(core.distance_to_minimum(chosen, r.points[-1]), core.DISTANCE_SHOWN) if chosen.minima else "—"
+            for r in results
         ],
         t("optimiseur.results.status"): [
             t("optimiseur.results.stopped") if r.diverged else t("optimiseur.results.ran") for r in results
@@ -201,6 +223,8 @@ def inside_section(experiment: core.Experiment, results: tuple[core.Trajectory, 
                 help=t("optimiseur.inside.step_help"),
             )
         )
+    if not questions.prediction_before_the_step(experiment):
+        return
     details = core.inspect_step(
         experiment.surface, experiment.condition, specs[slot], experiment.start, experiment.steps, step
     )
@@ -229,59 +253,10 @@ def _format(value) -> str:
 
 
 def quiz_section(experiment: core.Experiment, results: tuple[core.Trajectory, ...]) -> None:
-    name, specs, start, steps = experiment.surface, experiment.specs, experiment.start, experiment.steps
-    first = specs[0]
-    outcome = _outcome(experiment, results[0])
-    quiz(
-        PAGE_ID,
-        ChoiceQuestion(
-            "converge",
-            t("optimiseur.quiz.converge", label=first.label, surface=t(f"optimiseur.surface.{name}"), steps=steps),
-            choices=tuple(t(f"optimiseur.quiz.outcome_{key}") for key in ("converges", "slow", "diverges")),
-            expected=t(f"optimiseur.quiz.outcome_{outcome}"),
-            explanation=t("optimiseur.quiz.converge_why", outcome=t(f"optimiseur.quiz.outcome_{outcome}")),
-        ),
-    )
-    one_step = core.trajectory(name, experiment.condition, OptimizerSpec(kind="sgd", lr=first.lr), start, 1)
-    if len(one_step.points) > 1:
-        quiz(
-            PAGE_ID,
-            NumberQuestion(
-                "one_step",
-                t("optimiseur.quiz.one_step", lr=f"{first.lr:g}", x=f"{start[0]:.2f}", y=f"{start[1]:.2f}"),
-                expected=one_step.points[1][0],
-                explanation=t("optimiseur.quiz.one_step_why", value=f"{one_step.points[1][0]:.4f}"),
-            ),
-        )
-    lowest = core.lowest_final_loss(results)
-    if len(specs) > 1 and lowest:  # none when every optimizer stopped: nothing to compare
-        labels = [spec.label for spec in specs]
-        if len(set(labels)) < len(labels):  # two identical labels: the slot numbers tell them apart
-            labels = [f"{number}. {label}" for number, label in enumerate(labels, start=1)]
-        tie = t("optimiseur.quiz.tie")
-        if len(lowest) == 1:
-            expected = labels[lowest[0]]
-            explanation = t("optimiseur.quiz.best_why", label=expected)
-        else:  # equal at the precision the table shows: the only unambiguous answer is the tie
-            expected = tie
-            explanation = t(
-                "optimiseur.quiz.tie_why",
-                labels=", ".join(labels[i] for i in lowest),
-                loss=format(results[lowest[0]].losses[-1], core.LOSS_SHOWN),
-            )
-        quiz(
-            PAGE_ID,
-            ChoiceQuestion(
-                "best",
-                t("optimiseur.quiz.best", steps=steps),
-                choices=(*labels, tie),
-                expected=expected,
-                explanation=explanation,
-            ),
-        )
-
-
-def _outcome(experiment: core.Experiment, result: core.Trajectory) -> str:
-    if result.diverged:
-        return "diverges"
-    return "converges" if core.converged(experiment.surface, experiment.condition, result) else "slow"
+    """The questions whose answer the page does not show (the others sit before their result)."""
+    st.markdown(t("optimiseur.quiz.intro"))
+    question = questions.what_if_question(experiment)
+    if question is None:
+        st.caption(t("optimiseur.quiz.none"))
+        return
+    quiz(PAGE_ID, question)

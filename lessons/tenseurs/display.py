@@ -40,7 +40,8 @@ def show_shape_and_stride(tensor: torch.Tensor, name: str) -> None:
     )
 
 
-def show_facts(facts: TensorFacts) -> None:
+def show_facts(facts: TensorFacts, *, show_bytes: bool = True) -> None:
+    """`show_bytes=False` until the learner has predicted the size: the row reads "?"."""
     rows = [
         ("t.shape", str(facts.shape)),
         ("t.dtype", f"torch.{facts.dtype}"),
@@ -49,7 +50,7 @@ def show_facts(facts: TensorFacts) -> None:
         ("t.numel()", str(facts.numel)),
         (
             "t.element_size() * t.numel()",
-            t("tenseurs.bytes", bytes=facts.nbytes, size=facts.element_size, numel=facts.numel),
+            t("tenseurs.bytes", bytes=facts.nbytes, size=facts.element_size, numel=facts.numel) if show_bytes else "?",
         ),
         ("t.stride()", str(facts.stride)),
         ("t.is_contiguous()", str(facts.is_contiguous)),

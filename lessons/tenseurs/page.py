@@ -13,7 +13,7 @@ from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.slides import lesson_deck
 from lessons.catalog import ALL_LESSONS
-from lessons.tenseurs import sections
+from lessons.tenseurs import memory, sections
 from lessons.tenseurs.core import (
     CONSTRUCTORS,
     FLOAT_DTYPES,
@@ -136,11 +136,12 @@ def create_section():
         except TensorInputError:  # the dtype changed since: back to the default list
             spec = dataclasses.replace(spec, literal=CreateSpec.literal, dtype="float32")
             tensor = create_tensor(spec)
+    predicted = sections.bytes_question(tensor)
     picture, facts = st.columns([3, 2], gap="large")
     with picture:
         show_tensor(tensor, "t")
     with facts:
-        show_facts(tensor_facts(tensor))
+        show_facts(tensor_facts(tensor), show_bytes=predicted)
     return spec, tensor
 
 
@@ -167,9 +168,9 @@ def tensors_experiment() -> None:
     with deck.slide("manipuler"):
         choices = sections.manipulate_section(tensor)
     with deck.slide("numpy"):
-        choices = dataclasses.replace(choices, bridge=sections.numpy_section())
+        choices = dataclasses.replace(choices, bridge=memory.numpy_section())
     with deck.slide("appareils"):
-        sections.devices_section(tensor)
+        memory.devices_section(tensor)
     with deck.slide("code"):
         st.header(t("tenseurs.twin_title"), divider="gray")
         code_twin(lesson_script(spec, choices, current_language()), "tenseurs.py")

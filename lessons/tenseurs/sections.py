@@ -1,22 +1,20 @@
-"""Sections of the tensors page after creation: manipulate, NumPy, devices, quiz.
+"""Sections of the tensors page around manipulation: the questions asked before a
+result, the manipulate steps, and the final quiz (NumPy and devices: memory.py).
 
 Each step reads its widgets, calls the pure functions of manipulations.py, draws the
 result or explains PyTorch's refusal, and returns its widgets' values as a spec (a
 frozen dataclass); the manipulate section gathers them in one Steps record for the
-code twin and the quiz.
+code twin and the quiz. A question whose answer a step shows comes before it
+(`predict_first`): the step leaves that result out until the learner has predicted.
 """
 
-import pandas as pd
 import streamlit as st
 import torch
 
 from components import url_state
-from components.charts import show_chart
-from components.devices import available_devices, selected_device
-from components.i18n import t
-from components.quiz import ChoiceQuestion, NumberQuestion, quiz
+from components.i18n import t, tn
+from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz
 from lessons.tenseurs import manipulations as ops
-from lessons.tenseurs.charts import timing_chart
 from lessons.tenseurs.core import tensor_facts
 from lessons.tenseurs.display import show_shape_and_stride, show_tensor
 
@@ -93,6 +91,7 @@ def matmul_step() -> ops.MatmulSpec:
         f"b = torch.arange({k_b * n}.).reshape({k_b}, {n}){'.T' if transpose_b else ''}\nc = a @ b",
         language="python",
     )
+    predicted = matmul_question(demo)
     pictures = st.columns(3)
     with pictures[0]:
         st.markdown(f"`a` {tuple(demo.a.shape)}")
@@ -101,7 +100,9 @@ def matmul_step() -> ops.MatmulSpec:
         st.markdown(f"`b` {tuple(demo.b.shape)}")
         show_tensor(demo.b, "b")
     with pictures[2]:
-        if demo.product.error:
+        if not predicted:  # `c`'s shape, or PyTorch's refusal, answers the question
+            pass
+        elif demo.product.error:
             show_error(
                 "tenseurs.matmul.error",
                 demo.product.error,
@@ -240,6 +241,8 @@ def indexing_step(tensor: torch.Tensor) -> ops.IndexingSpec:
     chosen = tuple(slice(*part) for part in slices)
     selected, mask = ops.selection(tensor, chosen)
     st.code(f"r = {ops.slice_text(chosen)}", language="python")
+    if not selection_question(tensor, chosen, selected):  # the highlighted cells would answer it
+        return ops.IndexingSpec(tuple(slices))
     pictures = st.columns(2)
     with pictures[0]:
         st.markdown(t("tenseurs.indexing.highlight"))
@@ -281,114 +284,34 @@ def reduction_step(tensor: torch.Tensor) -> ops.ReductionSpec:
     return ops.ReductionSpec(op, dim, keepdim)
 
 
-# --- NumPy bridge -----------------------------------------------------------------
+# --- Questions asked before their result ------------------------------------------
 
 
-def numpy_section() -> ops.BridgeSpec:
-    st.header(t("tenseurs.numpy.title"), divider="gray")
-    st.markdown(t("tenseurs.numpy.intro"))
-    default = ops.BridgeSpec()
-    controls = st.columns(4)
-    with controls[0]:
-        target = url_state.selectbox(
-            t("tenseurs.numpy.target"),
-            ops.BRIDGE_TARGETS,
-            key="pont",
-            format_func=lambda name: t(f"tenseurs.numpy.{name}"),
-        )
-    # 0-based, as the code below writes them: a[0, 1] is the first row, second column.
-    with controls[1]:
-        row = url_state.slider(t("tenseurs.numpy.row"), key="pont_l", min_value=0, max_value=1, value=default.row)
-    with controls[2]:
-        col = url_state.slider(t("tenseurs.numpy.col"), key="pont_c", min_value=0, max_value=2, value=default.col)
-    with controls[3]:
-        value = url_state.number_input(
-            t("tenseurs.numpy.value"), key="pont_v", min_value=-1000.0, max_value=1000.0, value=default.value
-        )
-    spec = ops.BridgeSpec(target, row, col, value)
-    bridge = ops.numpy_bridge(target, row, col, value)
-    st.code(
-        "a = np.arange(6, dtype=np.float32).reshape(2, 3)\n"
-        f"shared = torch.from_numpy(a)   # {t('tenseurs.numpy.shares')}\n"
-        f"copy = torch.tensor(a)         # {t('tenseurs.numpy.copies')}\n{spec.written}[{row}, {col}] = {value!r}",
-        language="python",
-    )
-    pictures = st.columns(3)
-    for column, (name, values) in zip(
-        pictures, (("a", torch.from_numpy(bridge.array)), ("shared", bridge.shared), ("copy", bridge.copy)), strict=True
-    ):
-        with column:
-            st.markdown(f"`{name}`")
-            show_tensor(values, name)
-    st.markdown(t("tenseurs.numpy.verdict", shares=bridge.shares_memory))
-    return spec
-
-
-# --- Devices ----------------------------------------------------------------------
-
-
-def devices_section(tensor: torch.Tensor) -> None:
-    st.header(t("tenseurs.devices.title"), divider="gray")
-    device = selected_device()
-    moved = tensor.to(device)
-    back = moved.cpu()
-    st.markdown(t("tenseurs.devices.intro"))
-    st.code(f't_dev = t.to("{device}")\nt_cpu = t_dev.cpu()', language="python")
-    st.markdown(t("tenseurs.devices.moved", device=moved.device, back=back.device))
-    other, message = ops.mixed_devices_error(str(device))
-    st.subheader(t("tenseurs.devices.mix_title"))
-    st.code(f'torch.ones(3, device="{other}") + torch.ones(3)', language="python")
-    show_error("tenseurs.devices.mix_meta" if other == "meta" else "tenseurs.devices.mix_gpu", message, other=other)
-    timing_panel()
-
-
-def timing_panel() -> None:
-    st.subheader(t("tenseurs.devices.timing_title"))
-    st.markdown(t("tenseurs.devices.timing_intro", repeats=ops.TIMING_REPEATS))
-    devices = available_devices()
-    n = url_state.select_slider(
-        "n", [str(size) for size in ops.TIMING_SIZES], key="n_mm", index=ops.TIMING_SIZES.index(256)
-    )
-    n = int(n)
-    if st.button(t("tenseurs.devices.measure"), icon=":material/timer:"):
-        # Measured on demand only: a timing on every rerun would slow the whole class.
-        st.session_state[TIMINGS_KEY] = [ops.time_matmul(device, n) for device in devices]
-    timings = st.session_state.get(TIMINGS_KEY)
-    if not timings:
-        st.caption(t("tenseurs.devices.not_measured"))
-    else:
-        frame = pd.DataFrame(
-            {
-                "device": [timing.device for timing in timings],
-                "median_ms": [timing.median_ms for timing in timings],
-                "label": [f"{timing.median_ms:.2f} ms · {timing.gflops:.1f} GFLOP/s" for timing in timings],
-            }
-        )
-        n_measured = timings[0].n
-        description = t("tenseurs.devices.timing_alt", n=n_measured, results=", ".join(frame["label"]))
-        show_chart(timing_chart, frame, t("tenseurs.devices.axis", n=n_measured), alt=description)
-    if devices == ["cpu"]:
-        st.info(t("tenseurs.devices.cpu_only"), icon=":material/memory:")
-
-
-# --- Quiz ---------------------------------------------------------------------------
-
-
-def quiz_section(tensor: torch.Tensor, steps: ops.Steps) -> None:
+def bytes_question(tensor: torch.Tensor) -> bool:
+    """Before the facts table, whose bytes row answers it."""
     facts = tensor_facts(tensor)
-    quiz(
+    return predict_first(
         PAGE_ID,
         NumberQuestion(
             "bytes",
             t("tenseurs.quiz.bytes", shape=facts.shape, dtype=facts.dtype),
             expected=float(facts.nbytes),
-            explanation=t("tenseurs.quiz.bytes_why", numel=facts.numel, size=facts.element_size, bytes=facts.nbytes),
+            explanation=tn(
+                "tenseurs.quiz.bytes_why",
+                facts.nbytes,
+                numel=facts.numel,
+                size=facts.element_size,
+                dtype=facts.dtype,
+                bits=8 * facts.element_size,
+            ),
             tolerance=0.5,
             relative=0.0,
         ),
     )
-    matmul = steps.matmul
-    demo = ops.matmul_demo(matmul.m, matmul.k, matmul.k_b, matmul.n, matmul.transpose_b)
+
+
+def matmul_question(demo: ops.MatmulDemo) -> bool:
+    """Before `c = a @ b`: its shape, or PyTorch's refusal."""
     impossible = t("tenseurs.quiz.impossible")
     expected = impossible if demo.product.error else str(tuple(demo.product.result.shape))
     a_rows, a_cols = demo.a.shape
@@ -396,7 +319,8 @@ def quiz_section(tensor: torch.Tensor, steps: ops.Steps) -> None:
     choices = dict.fromkeys(
         [str((a_rows, b_cols)), str((a_cols, b_rows)), str((a_rows, a_cols)), str((b_rows, b_cols)), impossible]
     )
-    quiz(
+    why = "matmul_why_error" if demo.product.error else "matmul_why"
+    return predict_first(
         PAGE_ID,
         ChoiceQuestion(
             "matmul_shape",
@@ -404,19 +328,62 @@ def quiz_section(tensor: torch.Tensor, steps: ops.Steps) -> None:
             choices=tuple(choices),
             expected=expected,
             explanation=t(
-                "tenseurs.quiz.matmul_why", a_shape=(a_rows, a_cols), b_shape=(b_rows, b_cols), answer=expected
+                f"tenseurs.quiz.{why}",
+                a_shape=(a_rows, a_cols),
+                b_shape=(b_rows, b_cols),
+                answer=expected,
+                a_cols=a_cols,
+                b_rows=b_rows,
+                a_rows=a_rows,
+                b_cols=b_cols,
             ),
         ),
     )
-    slices = steps.indexing.slice_objects()
-    selected, _ = ops.selection(tensor, slices)
-    quiz(
+
+
+def selection_question(tensor: torch.Tensor, chosen: tuple[slice, ...], selected: torch.Tensor) -> bool:
+    """Before the highlighted picture of `t` and `r`: how many elements the slices keep."""
+    kept = " × ".join(str(side) for side in selected.shape)
+    return predict_first(
         PAGE_ID,
         NumberQuestion(
             "selection",
-            t("tenseurs.quiz.selection", expression=ops.slice_text(slices), shape=facts.shape),
+            t("tenseurs.quiz.selection", expression=ops.slice_text(chosen), shape=tuple(tensor.shape)),
             expected=float(selected.numel()),
-            explanation=t("tenseurs.quiz.selection_why", shape=tuple(selected.shape), count=selected.numel()),
+            explanation=tn("tenseurs.quiz.selection_why", selected.numel(), shape=tuple(selected.shape), product=kept),
+            tolerance=0.5,
+            relative=0.0,
+        ),
+    )
+
+
+# --- Quiz ---------------------------------------------------------------------------
+
+
+def other_dtype(dtype: torch.dtype) -> torch.dtype:
+    """A float type whose element size differs from `dtype`'s, for the final question."""
+    return torch.float16 if dtype.itemsize == 8 else torch.float64
+
+
+def quiz_section(tensor: torch.Tensor, steps: ops.Steps) -> None:
+    """A question the page does not answer: the bytes of `t` in another type."""
+    del steps  # the questions on the steps are asked before their results
+    target = other_dtype(tensor.dtype)
+    converted = tensor.to(target)  # real PyTorch: the size comes from the converted tensor
+    quiz(
+        PAGE_ID,
+        NumberQuestion(
+            "bytes_converted",
+            t("tenseurs.quiz.converted", dtype=str(target).removeprefix("torch."), numel=tensor.numel()),
+            expected=float(converted.element_size() * converted.numel()),
+            explanation=tn(
+                "tenseurs.quiz.converted_why",
+                converted.element_size() * converted.numel(),
+                dtype=str(target).removeprefix("torch."),
+                numel=converted.numel(),
+                size=converted.element_size(),
+                before=tensor.element_size() * tensor.numel(),
+            ),
             tolerance=0.5,
             relative=0.0,
         ),

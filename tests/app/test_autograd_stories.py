@@ -6,6 +6,8 @@ from components.i18n import translate
 from lessons.autograd import core
 from tests.twin_check import assert_twin_matches
 
+from .prediction import answer, show_without_answering
+
 PAGE = "lessons/autograd/page.py"
 
 
@@ -53,6 +55,7 @@ def test_abs_at_zero_is_explained(autograd_page):
 
 def test_the_learner_accumulates_gradients_then_zeroes_them(autograd_page):
     app = autograd_page(fonction="x**2", ax="1.5")
+    show_without_answering(app, "autograd", "two_backward")  # the table waits for a prediction
     app.slider(key="appels").set_value(3).run()
     table = app.table[0].value
     assert list(table["x.grad"]) == ["3", "6", "9"]
@@ -97,6 +100,8 @@ def test_a_bad_expression_is_explained_and_the_last_valid_function_stays(
 
 def test_stepping_through_the_graph_ends_on_x_grad(autograd_page):
     app = autograd_page(fonction="sin(x)*x**2", ax="1.0")
+    assert not app.get("graphviz_chart")  # its node names answer the question above it
+    answer(app, "autograd", "grad_fn", "MulBackward0")
     dot = app.get("graphviz_chart")[0].proto.spec
     assert "MulBackward0" in dot and "SinBackward0" in dot and "PowBackward0" in dot
     app.slider(key="etape").set_value(4).run()
@@ -106,6 +111,8 @@ def test_stepping_through_the_graph_ends_on_x_grad(autograd_page):
 
 def test_two_variables_give_both_partials(autograd_page):
     app = autograd_page(fonction2="x*y", px="2.0", py="-1.0")
+    assert metrics(app)["∂f/∂y = y.grad"] == "?"
+    answer(app, "autograd", "partial_y", 2.0)
     assert metrics(app)["∂f/∂x = x.grad"] == "-1" and metrics(app)["∂f/∂y = y.grad"] == "2"
 
 
@@ -117,10 +124,13 @@ def test_the_second_backward_error_is_explained_and_retain_graph_fixes_it(autogr
 
 
 def test_the_quiz_asks_for_x_grad_after_two_backward_calls(autograd_page):
-    app = autograd_page(fonction="x**2", ax="1.5")
-    form = app.get("form")[0]
-    form.number_input[0].set_value(6.0)  # 2 * (2 * 1.5)
-    form.button[0].click().run()
+    app = answer(autograd_page(fonction="x**2", ax="1.5"), "autograd", "two_backward", 6.0)  # 2 * (2 * 1.5)
+    assert "Bonne réponse\u00a0!" in [success.value for success in app.success]
+    assert list(app.table[0].value["x.grad"]) == ["3", "6"]
+
+
+def test_the_final_quiz_asks_for_x_grad_at_another_point(autograd_page):
+    app = answer(autograd_page(fonction="x**2", ax="1.5"), "autograd", "grad_elsewhere", 5.0)  # 2 * 2.5
     assert "Bonne réponse\u00a0!" in [success.value for success in app.success]
 
 

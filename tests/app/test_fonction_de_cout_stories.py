@@ -4,9 +4,11 @@ import pytest
 
 from components.regression import DataSettings, least_squares, make_dataset
 from lessons.fonction_de_cout import core
+from tests.app.prediction import answer, show_without_answering
 from tests.twin_check import assert_twin_matches
 
 PAGE = "lessons/fonction_de_cout/page.py"
+PAGE_ID = "fonction_de_cout"
 
 
 @pytest.fixture
@@ -30,6 +32,9 @@ def test_adding_an_outlier_raises_mse_more_than_mae(loss_page):
     mse_growth = after["nn.MSELoss"] - before["nn.MSELoss"]
     mae_growth = after["nn.L1Loss"] - before["nn.L1Loss"]
     assert mse_growth > 3 * mae_growth > 0
+    # With an outlier, the question about it comes first; its share of each loss after.
+    assert not any("pèsent" in block.value for block in app.markdown)
+    show_without_answering(app, PAGE_ID, "outlier_doubles")
     assert any("pèsent" in block.value for block in app.markdown)
 
 
@@ -63,9 +68,7 @@ def test_more_classes_and_a_new_true_class(loss_page):
 
 def test_the_outlier_quiz_is_graded_by_computing(loss_page):
     app = loss_page()
-    form = app.get("form")[0]
-    form.radio[0].set_value("nn.MSELoss")
-    form.button[0].click().run()
+    answer(app, PAGE_ID, "outlier_doubles", "nn.MSELoss")
     assert "Bonne réponse\u00a0!" in [success.value for success in app.success]
 
 
@@ -81,6 +84,7 @@ def test_the_code_twin_reproduces_the_page_losses(loss_page):
         perso="weighted_mse",
         z1="3.0",
     )
+    show_without_answering(app, PAGE_ID, "sum")  # the sum is the answer to a question
     shown = metrics(app)
     [script] = [block.value for block in app.code if block.value.startswith('"""')]
     data = make_dataset(DataSettings(0.8, 2, 6.0, 5))

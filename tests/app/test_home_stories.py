@@ -3,6 +3,7 @@
 from tests.twin_check import assert_twin_matches
 
 from .conftest import texts
+from .prediction import answer, question_form, show_without_answering
 
 
 def metrics(app):
@@ -19,7 +20,7 @@ def test_moving_x_recomputes_the_gradient_with_pytorch(open_app):
 
 
 def test_the_code_twin_prints_what_the_page_shows(open_app):
-    app = open_app(f="gaussienne", x="-0.7")
+    app = show_without_answering(open_app(f="gaussienne", x="-0.7"), "accueil", "last_grad_fn")
     shown = metrics(app)
     script = app.code[0].value
     assert "x = torch.tensor(-0.7, requires_grad=True)" in script
@@ -38,37 +39,33 @@ def test_the_code_twin_comments_follow_the_language(open_app):
 
 def test_a_right_prediction_is_praised_and_counted_on_the_home_page(open_app):
     app = open_app(x="1.0")  # the quiz asks about x = 2.0, where dy/dx = 7
-    assert "`x = 2.0`" in app.get("form")[0].markdown[0].value
-    app.get("form")[0].number_input[0].set_value(7.0)
-    app.get("form")[0].button[0].click().run()
+    assert "`x = 2.0`" in question_form(app, "accueil", "grad_at_other_x").markdown[0].value
+    answer(app, "accueil", "grad_at_other_x", 7.0)
     assert [s.value for s in app.success][-1] == "Bonne réponse\u00a0!"
     progress = app.get("progress")
     assert progress and "1 bonne réponse sur 1 question" in progress[0].proto.text
-    app.get("form")[1].radio[0].set_value("AddBackward0")  # y = x**2 + 3*x ends with an addition
-    app.get("form")[1].button[0].click().run()
+    answer(app, "accueil", "last_grad_fn", "AddBackward0")  # y = x**2 + 3*x ends with an addition
     assert "2 bonnes réponses sur 2 questions" in app.get("progress")[0].proto.text
 
 
 def test_a_wrong_prediction_shows_pytorchs_value_and_why(open_app):
     app = open_app(lang="en", x="1.0")
-    app.get("form")[0].number_input[0].set_value(2.0)
-    app.get("form")[0].button[0].click().run()
-    assert app.error[0].value == "Not quite: PyTorch finds 7."
-    assert "at `x = 2.0`, PyTorch gets `7.0000`" in texts(app)
+    answer(app, "accueil", "grad_at_other_x", 2.0)
+    assert app.error[0].value == "Not quite. PyTorch's answer: 7."
+    assert "at `x = 2.0`, it gets `7.0000`" in texts(app)
+    assert "At `x = 1.0`, PyTorch found `5.0000`" in texts(app)
     assert "0 correct answers out of 1 question" in app.get("progress")[0].proto.text
 
 
 def test_the_grad_fn_question_expects_what_autograd_recorded(open_app):
-    app = open_app(f="sinus")
-    form = app.get("form")[1]
-    form.radio[0].set_value("MulBackward0")
-    form.button[0].click().run()
+    app = answer(open_app(f="sinus"), "accueil", "last_grad_fn", "MulBackward0")
     assert [s.value for s in app.success][-1] == "Bonne réponse\u00a0!"
+    assert metrics(app)["y.grad_fn"] == "MulBackward0"
 
 
 def test_checking_without_an_answer_asks_for_one(open_app):
     app = open_app()
-    app.get("form")[0].button[0].click().run()
+    question_form(app, "accueil", "grad_at_other_x").button[0].click().run()
     assert not app.exception
     assert app.info[0].value == "Saisissez ou choisissez une réponse avant de vérifier."
 

@@ -7,9 +7,18 @@ from components.optimizers import OptimizerSpec
 from components.regression import DataSettings, least_squares, make_dataset
 from lessons.optimiseur import core
 from lessons.optimiseur.snippets import optimizer_script
+from tests.app.prediction import show_without_answering
 from tests.twin_check import run_twin
 
 PAGE = "lessons/optimiseur/page.py"
+
+
+def show_results(app, *question_ids: str):
+    """The results wait for their questions (predict first): these stories look at the
+    results, so they ask to see them without answering."""
+    for question_id in question_ids or ("converge", "best"):
+        app = show_without_answering(app, "optimiseur", question_id)
+    return app
 
 
 @pytest.fixture
@@ -21,7 +30,7 @@ def optimizer_page(open_app):
 
 
 def test_raising_the_learning_rate_makes_the_divergence_notice_appear(optimizer_page):
-    app = optimizer_page(surface="bowl")
+    app = show_results(optimizer_page(surface="bowl"))
     assert not app.warning
     app.select_slider(key="lr").set_value("2").run()
     notices = [warning.value for warning in app.warning]
@@ -41,6 +50,7 @@ def test_a_shared_url_restores_surface_optimizers_and_start(optimizer_page):
         pas="200",
         lang="en",
     )
+    app = show_results(app)
     assert app.selectbox(key="surface").value == "himmelblau"
     assert (app.number_input(key="x0").value, app.number_input(key="y0").value) == (-1.0, 1.5)
     assert app.selectbox(key="opt").value == "adam" and app.select_slider(key="lr").value == "0.1"
@@ -73,7 +83,7 @@ def test_bad_url_values_give_notices(optimizer_page):
 
 
 def test_inside_the_optimizer_shows_adams_state(optimizer_page):
-    app = optimizer_page(surface="bowl", opt="adam", opt2="aucun", pas_vu="3")
+    app = show_results(optimizer_page(surface="bowl", opt="adam", opt2="aucun", pas_vu="3"), "one_step")
     rows = dict(zip(app.table[-1].value.iloc[:, 0], app.table[-1].value.iloc[:, 1], strict=True))
     assert "`opt.state[p]['exp_avg']`" in rows and "`opt.state[p]['exp_avg_sq']`" in rows
     assert rows["`opt.state[p]['step']`"] == "3"
@@ -121,7 +131,7 @@ def test_the_code_twin_prints_the_same_trajectories(optimizer_page):
 def test_the_inside_select_names_the_optimizer_it_shows(optimizer_page):
     """Found by a review: after switching "Optimiseur 1" to Adam, the select still read
     "sgd (lr=0.1)" while its table showed Adam's state."""
-    app = optimizer_page(surface="bowl")
+    app = show_results(optimizer_page(surface="bowl"), "one_step")
     select = app.selectbox(key="voir")
     assert select.options[select.index] == "sgd (lr=0.1)"
     app.selectbox(key="opt").set_value("adam").run()

@@ -16,6 +16,8 @@ from lessons.tenseurs.manipulations import (
 from lessons.tenseurs.snippets import lesson_script
 from tests.twin_check import assert_twin_matches, run_twin
 
+from .prediction import answer, show_without_answering
+
 PAGE = "lessons/tenseurs/page.py"
 
 
@@ -50,6 +52,7 @@ def test_create_reshape_matmul_error_and_fix(tensors_page):
     assert not any("`view`" in message for message in errors(app))
     assert any("`r.shape` = `(6,)`" in block.value for block in app.markdown)
     # Matrix product: (2, 3) @ (2, 3) is refused and explained, b.T fixes it.
+    show_without_answering(app, "tenseurs", "matmul_shape")  # the result waits for a prediction
     assert any("`(2, 3) @ (2, 3)` échoue\u00a0: `a` a 3 colonnes mais `b` a 2 lignes" in m for m in errors(app))
     app.toggle(key="mm_t").set_value(True).run()
     assert not any("échoue" in message for message in errors(app))
@@ -95,6 +98,7 @@ def test_pytorchs_own_refusal_is_shown_in_french(tensors_page):
 def test_a_shared_url_reproduces_a_random_tensor(tensors_page):
     app = tensors_page(ctor="randn", seed="3", dims="3", d0="2", d1="2", d2="2", dtype="float64")
     assert facts(app)["t.shape"] == "(2, 2, 2)" and facts(app)["t.dtype"] == "torch.float64"
+    answer(app, "tenseurs", "bytes", 64.0)
     assert facts(app)["t.element_size() * t.numel()"].startswith("64 octets")
     assert not app.warning
 
@@ -138,24 +142,20 @@ def test_the_timing_panel_measures_only_real_devices(tensors_page):
 
 
 def test_the_quiz_checks_bytes_and_the_matmul_shape(tensors_page):
-    app = tensors_page()
-    forms = app.get("form")
-    forms[0].number_input[0].set_value(24.0)  # (2, 3) float32: 6 x 4 bytes
-    forms[0].button[0].click().run()
+    app = answer(tensors_page(), "tenseurs", "bytes", 24.0)  # (2, 3) float32: 6 x 4 bytes
     assert "Bonne réponse\u00a0!" in [success.value for success in app.success]
-    forms = app.get("form")
-    forms[1].radio[0].set_value("impossible (erreur)")  # (2, 3) @ (2, 3)
-    forms[1].button[0].click().run()
+    answer(app, "tenseurs", "matmul_shape", "impossible (erreur)")  # (2, 3) @ (2, 3)
     assert [success.value for success in app.success].count("Bonne réponse\u00a0!") == 2
-    forms = app.get("form")
-    forms[2].number_input[0].set_value(1.0)  # t[1:, ::2] of a (2, 3) tensor takes 2
-    forms[2].button[0].click().run()
-    assert "Pas tout à fait\u00a0: PyTorch trouve 2." in [error.value for error in app.error]
+    answer(app, "tenseurs", "selection", 1.0)  # t[1:, ::2] of a (2, 3) tensor takes 2
+    assert "Pas tout à fait. Réponse de PyTorch\u00a0: 2." in [error.value for error in app.error]
+    answer(app, "tenseurs", "bytes_converted", 48.0)  # t.to(torch.float64): 6 x 8 bytes
+    assert [success.value for success in app.success].count("Bonne réponse\u00a0!") == 3
 
 
 def test_the_code_twin_prints_what_the_page_shows(tensors_page):
     app = tensors_page(ctor="tensor", op="*", scalar="3.0", mm_t="true", forme="transpose")
     app.text_area(key="valeurs").set_value("[[1, -2, 3], [4, 5, 6.5]]").run()
+    show_without_answering(app, "tenseurs", "bytes")  # the bytes row waits for a prediction
     [script] = [block.value for block in app.code if block.value.startswith('"""')]
     shown = facts(app)
     tensor = create_tensor(CreateSpec(literal="[[1, -2, 3], [4, 5, 6.5]]"))

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from components.i18n import translate
 
 from .conftest import texts
+from .prediction import show_without_answering
 
 
 def assert_no_crash(app: AppTest) -> None:
@@ -19,6 +20,8 @@ def test_a_shared_url_reproduces_the_view(open_app):
     assert app.title[0].value == "What is PyTorch?"
     assert app.selectbox(key="f").value == "sinus"
     assert app.slider(key="x").value == 2.0
+    assert [m.value for m in app.metric][:3] == ["1.8186", "0.0770", "?"]  # grad_fn: asked before shown
+    app = show_without_answering(app, "accueil", "last_grad_fn")
     assert [m.value for m in app.metric][:3] == ["1.8186", "0.0770", "MulBackward0"]
     assert not app.warning
 

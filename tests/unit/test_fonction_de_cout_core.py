@@ -157,3 +157,50 @@ def test_reductions():
     assert result.sum == pytest.approx(result.mean * N_POINTS)
     assert result.by_hand == pytest.approx(result.mean, rel=1e-15)
     assert sum(result.none) == pytest.approx(result.sum)
+
+
+# --- The outlier question: what doubling the outliers' gap does to MSE and MAE --------------
+
+
+def doubling(settings: DataSettings, w: float, b: float) -> core.OutlierDoubling:
+    doubled = DataSettings(settings.noise, settings.outliers, settings.outlier_size * 2, settings.seed)
+    return core.outlier_doubling(make_dataset(settings), make_dataset(doubled), w, b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    noise=st.floats(0.0, 2.0),
+    outliers=st.integers(1, 3),
+    size=st.floats(0.0, 15.0),
+    seed=st.integers(0, 1000),
+    w=st.floats(-1.0, 5.0),
+    b=st.floats(-3.0, 5.0),
+)
+def test_doubling_changes_only_the_outliers_residuals(noise, outliers, size, seed, w, b):
+    """The oracle: each loss changes by the change of the outliers' squares (or absolute
+    values) divided by n, the other points being the same."""
+    result = doubling(DataSettings(noise, outliers, size, seed), w, b)
+    before, after = np.array(result.residuals_before), np.array(result.residuals_after)
+    assert len(before) == outliers and np.allclose(before - after, size)
+    assert result.growth["mse"] == pytest.approx(np.sum(after**2 - before**2) / N_POINTS, abs=1e-9)
+    assert result.growth["mae"] == pytest.approx(np.sum(np.abs(after) - np.abs(before)) / N_POINTS, abs=1e-9)
+    winner = result.clear_winner()
+    shown = {name: round(value, 4) for name, value in result.growth.items()}
+    if winner is not None:
+        loser = "mae" if winner == "mse" else "mse"
+        assert shown[winner] > shown[loser] and shown[winner] > 0
+    else:
+        assert max(shown.values()) <= 0 or shown["mse"] == shown["mae"]
+
+
+def test_no_winner_without_a_gap_or_when_both_losses_fall():
+    assert doubling(DataSettings(0.5, 1, 0.0, 0), 1.0, 0.0).clear_winner() is None  # nothing moves: a tie
+    falling = doubling(DataSettings(0.5, 1, 1.0, 0), 5.0, 5.0)  # the line far above the outlier
+    assert max(falling.growth.values()) < 0 and falling.clear_winner() is None
+
+
+def test_mse_usually_wins_but_small_residuals_let_mae_win():
+    assert doubling(DataSettings(0.5, 1, 8.0, 0), 1.0, 0.0).clear_winner() == "mse"
+    # Residual 0.1 -> -0.4: squares 0.01 -> 0.16 (+0.15), absolute values 0.1 -> 0.4 (+0.3).
+    small = doubling(DataSettings(0.0, 1, 0.5, 0), 2.0, 1.6)
+    assert small.residuals_before == pytest.approx((0.1,)) and small.clear_winner() == "mae"

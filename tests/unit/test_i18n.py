@@ -42,7 +42,7 @@ def test_placeholders_finds_names():
 
 
 def test_translate_fills_placeholders():
-    assert translate("quiz.wrong", "en", expected="7") == "Not quite: PyTorch finds 7."
+    assert translate("quiz.wrong", "en", expected="7") == "Not quite. PyTorch's answer: 7."
 
 
 def test_an_unknown_key_is_an_error_not_a_blank():

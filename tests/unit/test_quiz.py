@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from components.quiz import ChoiceQuestion, NumberQuestion, expected_text, is_correct
+from components.quiz import ChoiceQuestion, NumberQuestion, expected_text, is_correct, number_text
 
 NUMBER = NumberQuestion("q", "x.grad ?", expected=7.0, explanation="")
 CHOICE = ChoiceQuestion("q", "grad_fn ?", ("AddBackward0", "MulBackward0"), "MulBackward0", "")
@@ -40,5 +40,15 @@ def test_only_the_expected_choice_is_right():
 
 def test_expected_text_is_readable():
     assert expected_text(NUMBER) == "7"
-    assert expected_text(NumberQuestion("q", "", expected=1.381773, explanation="")) == "1.382"
+    assert expected_text(NumberQuestion("q", "", expected=1.381773, explanation="")) == "1.3818"
+    assert expected_text(NumberQuestion("q", "", expected=118.959274, explanation="")) == "118.9593"
+    assert expected_text(NumberQuestion("q", "", expected=0.25, explanation="")) == "0.25"
+    assert expected_text(NumberQuestion("q", "", expected=0.000123456, explanation="")) == "0.0001235"
     assert expected_text(CHOICE) == "MulBackward0"
+
+
+@pytest.mark.parametrize("value", [118.959274, 1.381773, -2.5e-5, 0.281639, 24.0, -3.14159, 12345.678])
+def test_the_expected_text_is_accepted_by_the_check_itself(value):
+    """Typing back the answer the page prints must be marked right."""
+    question = NumberQuestion("q", "", expected=value, explanation="")
+    assert is_correct(question, float(number_text(value)))
