@@ -2,8 +2,8 @@
 
 The order is the catalogue's (lessons/catalog.py, `ALL_LESSONS`), passed in by the page:
 components never import lessons. The first page has no "previous"; the last one leads
-back to the start. The links sit outside every slide, so presentation mode shows them
-under each slide, the last one included.
+back to the start. In presentation mode they show under the last slide only: every
+other slide keeps the whole screen for its own idea.
 """
 
 from collections.abc import Sequence
@@ -32,8 +32,11 @@ def neighbours(page_id: str, order: Sequence[Page]) -> tuple[Page | None, Page |
     return previous, following
 
 
-def chapter_links(page_id: str, order: Sequence[PageEntry]) -> None:
-    """The path's links, at the very end of the page script."""
+def chapter_links(page_id: str, order: Sequence[PageEntry], *, shown: bool = True) -> None:
+    """The path's links, at the very end of the page script; nothing when not `shown`
+    (the page passes its deck's `on_last_slide`)."""
+    if not shown:
+        return
     previous, following = neighbours(page_id, order)
     st.divider()
     with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"):

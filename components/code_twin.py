@@ -8,12 +8,16 @@ the page computed.
 import streamlit as st
 
 from components.i18n import t
+from components.slides import presentation_mode
+
+SLIDE_CODE_HEIGHT = 380  # px: in presentation mode the script scrolls inside its box, the slide fits the screen
 
 
 def code_twin(script: str, file_name: str) -> None:
     """Show the script with a copy button (built into st.code) and a download button."""
     st.caption(t("twin.caption"))
-    st.code(script, language="python", line_numbers=True)
+    height = SLIDE_CODE_HEIGHT if presentation_mode() else "content"
+    st.code(script, language="python", line_numbers=True, height=height)
     st.download_button(
         t("twin.download"),
         data=script,

@@ -3,12 +3,20 @@
 The style is one static stylesheet, applied to every page by the router: no user
 text ever reaches it. Charts are scaled as a whole, so their lines, points and
 labels grow together without touching any chart builder.
+
+Vega-Lite draws a chart in an SVG or on a canvas, so a stylesheet cannot enlarge its
+labels alone (on a canvas they are pixels; in an SVG Vega placed them for its own font
+size). The chart is zoomed instead, and given the column's width divided by the zoom:
+Vega measures its own container, lays the chart out for that narrower width, and the
+zoom brings it back to exactly the column's width, labels and axes 1.3 times larger.
+A Graphviz graph has a fixed size in points: it is zoomed, never past its column.
 """
 
 import streamlit as st
 
 from components import url_state
 from components.i18n import t
+from components.print_style import PRINT_CSS
 from components.slides import SLIDES_CSS
 
 PROJECTOR_KEY = "projecteur"
@@ -34,14 +42,37 @@ PROJECTOR_CSS = """
 [data-testid="stMain"] h2 { font-size: 2.3rem; }
 [data-testid="stMain"] h3 { font-size: 1.8rem; }
 [data-testid="stMain"] code { font-size: 1.15rem; }
-[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 3rem; }
 [data-testid="stMain"] [data-testid="stCaptionContainer"] { font-size: 1.1rem; color: light-dark(#1f1f1f, #e6e6e6); }
 [data-testid="stMain"] .block-container { padding-top: 4rem; max-width: 100%; }
 [data-testid="stMain"] [data-baseweb="select"] div, [data-testid="stMain"] input,
 [data-testid="stMain"] textarea, [data-testid="stMain"] button p { font-size: 1.2rem; }
-/* Charts scaled as a whole: thicker lines, bigger points and labels together. */
-[data-testid="stMain"] [data-testid="stVegaLiteChart"],
-[data-testid="stMain"] [data-testid="stGraphVizChart"] { zoom: 1.3; }
+/* Tables (st.table and Markdown's): values as large and as dark as the text around them
+   (Streamlit draws them smaller, and st.table's header cells at 70 % opacity). */
+[data-testid="stMain"] th, [data-testid="stMain"] td, [data-testid="stMain"] th p, [data-testid="stMain"] td p {
+  font-size: 1.3rem; color: light-dark(#000000, #ffffff);
+}
+[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * {
+  font-size: 2.6rem; line-height: 1.2; color: light-dark(#000000, #ffffff);
+}
+/* A long value wraps rather than being cut with an ellipsis. */
+[data-testid="stMain"] [data-testid="stMetricValue"] > div { white-space: normal; overflow-wrap: anywhere; }
+[data-testid="stMain"] [data-testid="stCheckbox"] label { height: auto; align-items: center; }
+[data-testid="stMain"] [data-testid="stCheckbox"] label > div:first-child { flex-shrink: 0; }
+/* Charts scaled as a whole (see the docstring): thicker lines, bigger points and labels
+   together, and the chart still exactly as wide as its column. */
+[data-testid="stMain"] [data-testid="stVegaLiteChart"] {
+  zoom: 1.3; width: calc(100% / 1.3) !important; max-width: calc(100% / 1.3) !important;
+}
+/* Axis and legend text of an SVG chart, dark enough (Streamlit's chart theme draws it
+   grey); marks' own labels keep the colours their chart chose. A canvas cannot be styled. */
+[data-testid="stMain"] [data-testid="stVegaLiteChart"] svg :is(.role-axis-label, .role-axis-title,
+  .role-legend-label, .role-legend-title, .role-title-text) text {
+  fill: light-dark(#1f1f1f, #e6e6e6) !important;
+}
+[data-testid="stMain"] [data-testid="stGraphVizChart"] { zoom: 1.8; max-width: calc(100% / 1.8); }
+[data-testid="stMain"] [data-testid="stGraphVizChart"] svg { max-width: 100%; height: auto; }
+/* A slide fits a 1280 x 720 screen: no empty band of 10rem under it (Streamlit's). */
+[data-testid="stMain"] .block-container { padding-bottom: 1.5rem; }
 </style>
 """
 
@@ -75,4 +106,4 @@ BASE_CSS = """
 
 def apply_page_style() -> None:
     """Called by the router on every page, before the page draws."""
-    st.html(BASE_CSS + SLIDES_CSS + (PROJECTOR_CSS if projector_mode() else ""))
+    st.html(BASE_CSS + SLIDES_CSS + (PROJECTOR_CSS if projector_mode() else "") + PRINT_CSS)

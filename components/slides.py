@@ -89,6 +89,11 @@ class Deck:
         if self.active:
             self._navigation()
 
+    @property
+    def on_last_slide(self) -> bool:
+        """True outside presentation mode, where the whole page shows."""
+        return not self.active or self.current == len(self.ids)
+
     def slide(self, slide_id: str) -> AbstractContextManager:
         if not self.active:
             return nullcontext()

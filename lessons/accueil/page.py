@@ -219,4 +219,4 @@ with deck.slide("progression"):
     progress_section()
 with deck.slide("environnement"):
     environment_section()
-chapter_links(PAGE_ID, ALL_LESSONS)
+chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

@@ -217,4 +217,4 @@ def autograd_experiment() -> None:
 
 
 autograd_experiment()
-chapter_links(PAGE_ID, ALL_LESSONS)
+chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

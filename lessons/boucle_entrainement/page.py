@@ -141,4 +141,4 @@ with deck.slide("code"):
 with deck.slide("quiz"):
     st.header(t("boucle.quiz_title"), divider="gray")
     sections.quiz_section(data, data_spec, model_spec, train_spec)
-chapter_links(PAGE_ID, ALL_LESSONS)
+chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

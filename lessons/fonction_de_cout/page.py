@@ -136,4 +136,4 @@ def loss_experiment() -> None:
 
 
 loss_experiment()
-chapter_links(PAGE_ID, ALL_LESSONS)
+chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

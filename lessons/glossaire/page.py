@@ -81,4 +81,4 @@ with deck.slide("intro"):
 for term in terms:
     with deck.slide(term.term_id):
         term_entry(term, current_language())
-chapter_links(PAGE_ID, ALL_LESSONS)
+chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

@@ -223,19 +223,21 @@ def cached_chart_template(
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_chart_spec(experiment: core.Experiment, speed: str, lang: str) -> dict:
-    """The template filled with this setting's data (grid, trajectories, minima, line)."""
+def cached_chart_spec(experiment: core.Experiment, speed: str, lang: str, preview: bool) -> dict:
+    """The template filled with this setting's data (grid, trajectories, minima, line).
+
+    `preview`: before the learner predicts, only the start of each path: the map, where
+    to click for another start, and no hint of where the optimizers end."""
     results = cached_trajectories(experiment)
     labels = tuple(spec.label for spec in experiment.specs)
     name, condition = experiment.surface, experiment.condition
     chosen = core.surface(name, condition)
-    datasets = chart_datasets(
-        cached_grid(name, condition),
-        paths_frame(list(labels), results, chosen),
-        list(chosen.minima),
-        experiment.steps,
-        fit=fit_frames(list(labels), results) if name == core.REGRESSION else None,
-    )
+    paths = paths_frame(list(labels), results, chosen)
+    fit = fit_frames(list(labels), results) if name == core.REGRESSION else None
+    if preview:
+        paths = paths[paths.step == 0].assign(last=0, stopped=False)
+        fit = None if fit is None else (fit[0], fit[1][fit[1].step == 0].assign(last=0))
+    datasets = chart_datasets(cached_grid(name, condition), paths, list(chosen.minima), experiment.steps, fit=fit)
     template = cached_chart_template(name, condition, labels, experiment.steps, speed, lang)
     return {**template, "datasets": datasets}
 
@@ -270,16 +272,22 @@ def optimizer_experiment() -> None:
             format_func=lambda s: f"× {s}",
             horizontal=True,
         )
-        # Predict, then watch: the animation and the table answer these questions.
-        if questions.predictions_before_the_run(experiment, results):
-            st.vega_lite_chart(
-                cached_chart_spec(experiment, speed, current_language()),
-                key=CHART_KEY,
-                on_select=guarded_callback(PAGE_ID, use_clicked_start),
-                selection_mode=[START_SELECTION],
-                width="content",
-                alt=sections.chart_description(name, labels, results, chosen),
-            )
+        # Predict, then watch: the animation and the table answer these questions; until
+        # then the map shows only where each optimizer starts.
+        predicted = questions.predictions_before_the_run(experiment, results)
+        st.vega_lite_chart(
+            cached_chart_spec(experiment, speed, current_language(), preview=not predicted),
+            key=CHART_KEY,
+            on_select=guarded_callback(PAGE_ID, use_clicked_start),
+            selection_mode=[START_SELECTION],
+            width="content",
+            alt=sections.chart_description(name, labels, results, chosen)
+            if predicted
+            else t("optimiseur.animation.preview_alt", surface=t(f"optimiseur.surface.{name}")),
+        )
+        if not predicted:
+            st.caption(t("optimiseur.animation.preview"))
+        else:
             st.caption(t("optimiseur.animation.how"))
             st.html(ANIMATION_KEYS_JS, unsafe_allow_javascript=True)
             sections.divergence_notices(experiment, results)
@@ -295,4 +303,4 @@ def optimizer_experiment() -> None:
 
 
 optimizer_experiment()
-chapter_links(PAGE_ID, ALL_LESSONS)
+chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

@@ -34,4 +34,4 @@ for number, lesson in enumerate(OBJECTIVES, start=1):
         st.markdown(t(f"resume.summary.{lesson.page_id}"))
         st.code(key_code(lesson.page_id, current_language()), language="python")
         st.page_link(lesson.script, label=t("resume.open_lesson"), icon=lesson.icon)
-chapter_links("resume", ALL_LESSONS)
+chapter_links("resume", ALL_LESSONS, shown=deck.on_last_slide)

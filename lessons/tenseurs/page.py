@@ -180,4 +180,4 @@ def tensors_experiment() -> None:
 
 
 tensors_experiment()
-chapter_links(PAGE_ID, ALL_LESSONS)
+chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

@@ -7,6 +7,7 @@ import math
 
 import pytest
 import torch
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from components.i18n import translate
 from components.optimizers import OptimizerSpec
@@ -110,13 +111,26 @@ def test_the_answer_shows_only_after_the_prediction(open_app, question_id, query
     assert not app.exception
 
 
-def test_before_any_answer_the_page_draws_no_result(open_app):
+def chart_paths(app):
+    """The animated chart's alt text and its `paths` dataset (one row per optimizer and step)."""
+    [chart] = [*app.get("arrow_vega_lite_chart"), *app.get("vega_lite_chart")]
+    [paths] = [dataset for dataset in chart.proto.datasets if dataset.name == "paths"]
+    return chart.proto.alt, convert_arrow_bytes_to_pandas_df(paths.data.data)
+
+
+def test_before_any_answer_the_map_shows_only_the_starts(open_app):
     app = open_app(page=PAGE, surface="bowl", lr="2")
-    assert not app.get("vega_lite_chart") and not app.get("arrow_vega_lite_chart")
+    alt, paths = chart_paths(app)
+    assert set(paths.step) == {0} and len(paths) == 2, "one start per optimizer, no path"
+    bowl = translate("optimiseur.surface.bowl", "fr")
+    assert alt == translate("optimiseur.animation.preview_alt", "fr", surface=bowl)
+    assert translate("optimiseur.animation.preview", "fr") in readable_text(app)
     assert not app.table and not app.warning  # no results table, no divergence notice, no inside table
     for question_id in BEFORE_THE_RUN:
         app = show_without_answering(app, PAGE_ID, question_id)
-    assert len(app.get("arrow_vega_lite_chart")) + len(app.get("vega_lite_chart")) == 1
+    alt, paths = chart_paths(app)
+    assert paths.step.max() > 0, "the whole paths, once predicted"
+    assert translate("optimiseur.animation.preview", "fr") not in readable_text(app)
     assert len(app.table) == 1 and app.warning
     app = show_without_answering(app, PAGE_ID, "one_step")
     assert len(app.table) == 2  # the step seen from inside

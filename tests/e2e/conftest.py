@@ -252,3 +252,12 @@ def screenshot(page, name: str) -> None:
         page.wait_for_function("!document.querySelector('[data-testid^=stSkeleton]')", timeout=10_000)
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
     page.set_viewport_size(viewport)
+
+
+def show_result_without_answering(page, page_id: str, *question_ids: str) -> None:
+    """Click "Voir le résultat sans répondre" for each question (components.quiz.predict_first).
+
+    Streamlit's class for a key replaces every character but [a-zA-Z0-9_-] with "-"."""
+    for question_id in question_ids:
+        page.locator(f".st-key-quiz-revealed-{page_id}-{question_id}-button button").click()
+        wait_until_idle(page)

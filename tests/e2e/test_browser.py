@@ -18,6 +18,7 @@ from .conftest import (
     picture,
     screenshot,
     server_frames,
+    show_result_without_answering,
     wait_for_app_style,
     wait_for_new_picture,
     wait_for_still_picture,
@@ -133,12 +134,6 @@ def test_tensors_page_times_the_matrix_product_on_real_devices_only(page, app_ur
     screenshot(page, "en-tenseurs-timing")
 
 
-def show_result_without_answering(page, page_id: str, question_id: str) -> None:
-    # Streamlit's class for a key replaces every character but [a-zA-Z0-9_-] with "-".
-    page.locator(f".st-key-quiz-revealed-{page_id}-{question_id}-button button").click()
-    wait_until_idle(page)
-
-
 def test_autograd_page_draws_the_recorded_graph(page, app_url):
     """The graph of sin(x)*x**2, walked to the leaf: every node and the final x.grad."""
     page.goto(f"{app_url}/autograd?fonction=sin(x)*x**2&ax=1.0&etape=4")
@@ -181,6 +176,7 @@ def test_the_optimizer_animation_runs_in_the_browser_without_the_server(page, ap
     frames = server_frames(page)
     page.goto(f"{app_url}/optimiseur?surface=rosenbrock&opt2=adam&lr2=0.2&pas=300")
     wait_until_idle(page)
+    show_result_without_answering(page, "optimiseur", "converge", "best")
     chart = page.get_by_test_id("stVegaLiteChart").first
     drawing = drawing_of(chart)
     expect(drawing).to_be_visible()
@@ -196,6 +192,7 @@ def test_the_optimizer_animation_runs_in_the_browser_without_the_server(page, ap
 def test_pausing_and_scrubbing_stay_in_the_browser(page, app_url):
     page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100")
     wait_until_idle(page)
+    show_result_without_answering(page, "optimiseur", "converge", "best")
     chart = page.get_by_test_id("stVegaLiteChart").first
     drawing = drawing_of(chart)
     chart.get_by_role("checkbox").uncheck()  # pause
@@ -209,6 +206,7 @@ def test_pausing_and_scrubbing_stay_in_the_browser(page, app_url):
 def test_clicking_the_map_sets_the_start(page, app_url):
     page.goto(f"{app_url}/optimiseur?surface=bowl&lang=en")
     wait_until_idle(page)
+    show_result_without_answering(page, "optimiseur", "converge", "best")
     start_x = page.get_by_label("Start: x")
     expect(start_x).to_have_value("-2.50")
     chart = page.get_by_test_id("stVegaLiteChart").first

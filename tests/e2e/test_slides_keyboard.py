@@ -6,7 +6,14 @@ from playwright.sync_api import expect
 
 from components.slides import NEXT_KEY, PREVIOUS_KEY
 
-from .conftest import IDLE, assert_no_crash, screenshot, server_frames, wait_until_idle
+from .conftest import (
+    IDLE,
+    assert_no_crash,
+    screenshot,
+    server_frames,
+    show_result_without_answering,
+    wait_until_idle,
+)
 
 SHOWN = "[class*='st-key-diapo_visible_']"
 
@@ -69,6 +76,7 @@ def test_space_pauses_and_the_arrows_step_the_optimizer_animation(page, app_url)
     frames = server_frames(page)
     page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100")
     wait_until_idle(page)
+    show_result_without_answering(page, "optimiseur", "converge", "best")
     chart = page.get_by_test_id("stVegaLiteChart").first
     play, step = chart.get_by_role("checkbox"), chart.get_by_role("slider")
     expect(play).to_be_checked()
@@ -90,6 +98,7 @@ def test_space_pauses_and_the_arrows_step_the_optimizer_animation(page, app_url)
 def test_in_presentation_mode_shift_arrows_step_and_arrows_change_slide(page, app_url):
     page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100&presentation=1&diapo=2")
     wait_until_idle(page)
+    show_result_without_answering(page, "optimiseur", "converge", "best")
     chart = page.get_by_test_id("stVegaLiteChart").first
     step = chart.get_by_role("slider")
     wait_for_animation_keys(page, chart)
