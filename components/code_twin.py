@@ -10,7 +10,7 @@ import streamlit as st
 from components.i18n import t
 from components.slides import presentation_mode
 
-SLIDE_CODE_HEIGHT = 380  # px: in presentation mode the script scrolls inside its box, the slide fits the screen
+SLIDE_CODE_HEIGHT = 330  # px: in presentation mode the script scrolls inside its box, the slide fits the screen
 
 
 def code_twin(script: str, file_name: str) -> None:

@@ -31,7 +31,11 @@ NEXT_KEY = "diapo_suivante"
 # Static: hides every slide container whose key says so. No user text reaches it.
 SLIDES_CSS = f"""
 <style>
-[class*="st-key-{HIDDEN_PREFIX}"] {{ display: none !important; }}
+/* The container and its layout wrapper: a wrapper left in place still takes the column's gap. */
+@media screen {{
+  [class*="st-key-{HIDDEN_PREFIX}"],
+  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-{HIDDEN_PREFIX}"]) {{ display: none !important; }}
+}}
 </style>
 """
 
