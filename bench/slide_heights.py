@@ -109,10 +109,15 @@ def open_everything(page) -> bool:
     """Show every result the slide holds back and open every fold, as a teacher would
     during the lesson; True when there was something to open."""
     opened = False
-    for selector in (REVEAL_BUTTONS, FOLDED):
+    for selector in (FOLDED, f"{REVEAL_BUTTONS}:visible"):  # folds first: a button may sit inside one
         while page.locator(selector).count():
             page.locator(selector).first.click()
             wait_drawn(page)
+            # A fold opens with an animation: measure its final height, not a frame of it.
+            page.wait_for_function(
+                """() => document.getAnimations().every(
+                  (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)"""
+            )
             opened = True
     return opened
 

@@ -68,25 +68,36 @@ def pillars_controls() -> core.PillarsSpec:
     return core.PillarsSpec(function_id, x)
 
 
-@partial_rerun(PAGE_ID)  # moving x redraws this section only: nothing else on the page depends on it
 def pillars_section() -> None:
-    st.header(t("home.demo.title"), divider="gray")
-    st.markdown(t("home.demo.intro"))
-    spec = pillars_controls()
+    """Five slides in presentation mode, one idea each: the settings, the question, the
+    numbers that answer it, the code, then a question on a point the page does not show."""
+    with deck.slide("piliers"):
+        st.header(t("home.demo.title"), divider="gray")
+        st.markdown(t("home.demo.intro"))
+        spec = pillars_controls()
     result = cached_pillars_demo(spec.function_id, spec.x)
-    predicted = grad_fn_question(spec, result)
-    y_column, grad_column, grad_fn_column = st.columns(3)
-    y_column.metric("y", f"{result.y:.4f}")
-    grad_column.metric("x.grad", f"{result.grad:.4f}")
-    # The node's name answers the question above: a neutral mark until the learner predicts.
-    grad_fn_column.metric("y.grad_fn", result.grad_fn if predicted else "?")
-    st.markdown(t("home.demo.reading", x=f"{spec.x:.1f}", grad=f"{result.grad:.4f}"))
+    with deck.slide("piliers_question"):
+        predicted = grad_fn_question(spec, result)
+    with deck.slide("piliers_resultat"):
+        y_column, grad_column, grad_fn_column = st.columns(3)
+        y_column.metric("y", f"{result.y:.4f}")
+        grad_column.metric("x.grad", f"{result.grad:.4f}")
+        # The node's name answers the question above: a neutral mark until the learner predicts.
+        grad_fn_column.metric("y.grad_fn", result.grad_fn if predicted else "?")
+        st.markdown(t("home.demo.reading", x=f"{spec.x:.1f}", grad=f"{result.grad:.4f}"))
 
-    st.subheader(t("home.demo.code_title"))
-    code_twin(pillars_script(spec, current_language()), "deux_piliers.py")
+    with deck.slide("piliers_code"):
+        st.subheader(t("home.demo.code_title"))
+        code_twin(pillars_script(spec, current_language()), "deux_piliers.py")
 
-    st.subheader(t("home.demo.quiz_title"))
-    pillars_quiz(spec)
+    with deck.slide("piliers_quiz"):
+        st.subheader(t("home.demo.quiz_title"))
+        pillars_quiz(spec)
+
+
+# Moving x redraws this section only: nothing else on the page depends on it. Not on slides:
+# there the fragment's block would stay on every other slide, empty, and take a gap there.
+pillars_fragment = partial_rerun(PAGE_ID)(pillars_section)
 
 
 def grad_fn_question(spec: core.PillarsSpec, result: core.PillarsResult) -> bool:
@@ -146,6 +157,9 @@ def comparison_section() -> None:
             [[t(f"home.compare.{library}.{column}") for column in columns] for library in libraries],
         )
     )
+
+
+def why_pytorch_section() -> None:
     st.subheader(t("home.why.title"))
     st.markdown(t("home.why.body"))
 
@@ -171,7 +185,7 @@ def progress_section() -> None:
             )
 
 
-def environment_section() -> None:
+def versions_section() -> None:
     st.header(t("home.env.title"), divider="gray")
     env = core.environment()
     versions = st.columns(4)
@@ -179,6 +193,9 @@ def environment_section() -> None:
     versions[1].metric("PyTorch", env.torch)
     versions[2].metric("Streamlit", env.streamlit)
     versions[3].metric(t("home.env.cuda_build"), env.cuda_build or t("home.env.cpu_build"))
+
+
+def devices_section() -> None:
     inventory = device_inventory()
     header = [t("home.env.column.device"), t("home.env.column.available"), t("home.env.column.detail")]
     rows = [
@@ -200,9 +217,15 @@ deck = Deck(
         ("objectifs", "home.objectives.title"),
         ("pytorch", "home.what.title"),
         ("piliers", "home.demo.title"),
+        ("piliers_question", "home.demo.question_slide"),
+        ("piliers_resultat", "home.demo.result_slide"),
+        ("piliers_code", "home.demo.code_title"),
+        ("piliers_quiz", "home.demo.quiz_title"),
         ("comparaison", "home.compare.title"),
+        ("pourquoi", "home.why.title"),
         ("progression", "home.progress.title"),
         ("environnement", "home.env.title"),
+        ("peripheriques", "home.env.devices_title"),
     ],
 )
 with deck.slide("objectifs"):
@@ -211,12 +234,15 @@ with deck.slide("objectifs"):
     objectives_section()
 with deck.slide("pytorch"):
     what_is_pytorch_section()
-with deck.slide("piliers"):
-    pillars_section()
+(pillars_section if deck.active else pillars_fragment)()  # its own slides
 with deck.slide("comparaison"):
     comparison_section()
+with deck.slide("pourquoi"):
+    why_pytorch_section()
 with deck.slide("progression"):
     progress_section()
 with deck.slide("environnement"):
-    environment_section()
+    versions_section()
+with deck.slide("peripheriques"):
+    devices_section()
 chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

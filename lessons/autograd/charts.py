@@ -86,8 +86,9 @@ def graph_dot(graph: Graph, revealed: int, labels: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def contour_chart(step: float) -> alt.LayerChart:
-    """f(x, y) as a heatmap, the point, and the gradient as an arrow scaled to fit.
+def contour_chart(step: float, height: int = 420) -> alt.LayerChart:
+    """f(x, y) as a heatmap, the point, and the gradient as an arrow scaled to fit
+    (`height` px tall; a little less on a slide).
 
     Built once per grid `step`; the surface and the arrow come as the named datasets
     of `contour_chart_data`.
@@ -118,7 +119,7 @@ def contour_chart(step: float) -> alt.LayerChart:
         .encode(x="x:Q", y="y:Q", angle=alt.Angle("angle:Q", scale=None))
     )
     ends = start + tip
-    return (cells + shaft + ends).properties(height=420, width=460)
+    return (cells + shaft + ends).properties(height=height, width=round(height * 460 / 420))
 
 
 def contour_chart_data(frame: pd.DataFrame, gradient: Gradient2D) -> dict[str, pd.DataFrame]:

@@ -13,7 +13,7 @@ from components.fragments import partial_rerun
 from components.i18n import current_language, t, translate
 from components.lesson_intro import lesson_intro
 from components.run_lock import outside_turn
-from components.slides import lesson_deck
+from components.slides import lesson_deck, presentation_mode
 from components.symbolic import BUDGET_SECONDS, Formula, SymbolicBusy, SymbolicTimeout
 from lessons.autograd import core, sections
 from lessons.autograd.charts import function_chart, function_chart_data, function_y_domain
@@ -170,6 +170,14 @@ def derivative_section() -> tuple[core.OneVariableSpec, core.Derivatives]:
         st.success(t(f"autograd.one.{agreed}"), icon=":material/task_alt:")
     else:
         st.info(t("autograd.one.disagree"), icon=":material/info:")
+    return core.OneVariableSpec(text, x), result
+
+
+def curve_section(function: core.OneVariableSpec, result: core.Derivatives) -> None:
+    """The curve and its tangent at x, whose slope is x.grad."""
+    text, x = function.text, function.x
+    if presentation_mode():  # on the page, the chart follows the numbers
+        st.subheader(t("autograd.one.curve_title"))
     labels = {"f": "f(x)", "tangent": t("autograd.one.tangent")}
     curve = cached_curve(text, x, result.autograd, result.value)
     show_chart_with_data(
@@ -179,7 +187,6 @@ def derivative_section() -> tuple[core.OneVariableSpec, core.Derivatives]:
         datasets=function_chart_data(curve, x, result.value),
         alt=t("autograd.one.chart_alt", text=text, x=f"{x:.1f}", grad=f"{result.autograd:.4g}"),
     )
-    return core.OneVariableSpec(text, x), result
 
 
 deck = lesson_deck(
@@ -187,9 +194,13 @@ deck = lesson_deck(
     "autograd",
     [
         ("derivee", "autograd.one.title"),
+        ("tangente", "autograd.one.curve_title"),
         ("graphe", "autograd.graph.title"),
+        ("graphe_dessin", "autograd.graph.drawing_title"),
         ("deux_variables", "autograd.two.title"),
-        ("regles", "autograd.rules.title"),
+        ("deux_variables_question", "autograd.two.question_title"),
+        ("gradient", "autograd.two.map_title"),
+        *sections.RULES_SLIDES,
     ],
 )
 with deck.slide("intro"):
@@ -202,12 +213,22 @@ with deck.slide("intro"):
 def autograd_experiment() -> None:
     with deck.slide("derivee"):
         function, result = derivative_section()
+    with deck.slide("tangente"):
+        curve_section(function, result)
     with deck.slide("graphe"):
-        sections.graph_section(function)
+        graph, predicted = sections.graph_section(function)
+    with deck.slide("graphe_dessin"):
+        sections.graph_drawing(graph, predicted)
     with deck.slide("deux_variables"):
-        function_2d, _ = sections.two_variables_section(chosen_function)
-    with deck.slide("regles"):
-        sections.rules_section(function)
+        function_2d, gradient, beside = sections.two_variables_section(chosen_function)
+    with deck.slide("deux_variables_question"), beside:
+        if deck.active:
+            st.subheader(t("autograd.two.question_title"))
+        # Before the three numbers and the arrow: f or x.grad may equal y.grad.
+        predicted = sections.partial_y_question(function_2d.text, gradient)
+    with deck.slide("gradient"):
+        sections.gradient_map(function_2d, gradient, predicted)
+    sections.rules_section(function, deck)  # its own slides
     with deck.slide("code"):
         st.header(t("autograd.twin_title"), divider="gray")
         code_twin(autograd_script(function, function_2d, current_language()), "autograd.py")

@@ -6,6 +6,7 @@ leaves that result out until the learner has predicted it or asked to see it.
 
 import hashlib
 import math
+from contextlib import AbstractContextManager, nullcontext
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,7 @@ from components.charts import show_chart_with_data
 from components.expressions import ExpressionError
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, is_correct, predict_first, quiz
+from components.slides import Deck, presentation_mode
 from lessons.autograd import core
 from lessons.autograd.charts import contour_chart, contour_chart_data, graph_dot, surface_only
 
@@ -37,21 +39,32 @@ def cached_gradient(text: str, x: float, y: float) -> core.Gradient2D:
     return core.gradient_2d(text, x, y)
 
 
-def graph_section(function: core.OneVariableSpec) -> core.Graph:
+def graph_section(function: core.OneVariableSpec) -> tuple[core.Graph, bool]:
+    """The graph's question; True once its drawing may show (`graph_drawing`)."""
     st.header(t("autograd.graph.title"), divider="gray")
-    st.markdown(t("autograd.graph.intro"))
+    if not presentation_mode():  # on a slide, it comes with the drawing it describes
+        st.markdown(t("autograd.graph.intro"))
     graph = cached_graph(function.text, function.x)
-    revealed = url_state.slider(
-        t("autograd.graph.step"),
-        key="etape",
-        min_value=0,
-        max_value=len(graph.nodes),
-        value=0,
-        help=t("autograd.graph.step_help"),
-    )
-    if not grad_fn_question(function, graph):  # every node of the drawing is named
-        return graph
+    return graph, grad_fn_question(function, graph)  # every node of the drawing is named
+
+
+def graph_drawing(graph: core.Graph, predicted: bool) -> None:
+    """The recorded graph, with the step slider beside it; no drawing before the prediction."""
+    if presentation_mode():
+        st.subheader(t("autograd.graph.drawing_title"))
+        st.markdown(t("autograd.graph.intro"))
     left, right = st.columns([3, 2], gap="large")
+    with right:
+        revealed = url_state.slider(
+            t("autograd.graph.step"),
+            key="etape",
+            min_value=0,
+            max_value=len(graph.nodes),
+            value=0,
+            help=t("autograd.graph.step_help"),
+        )
+    if not predicted:
+        return
     with left:
         labels = {"value": t("autograd.graph.value"), "grad": t("autograd.graph.grad")}
         dot = graph_dot(graph, revealed, labels)
@@ -69,13 +82,17 @@ def graph_section(function: core.OneVariableSpec) -> core.Graph:
             if revealed == len(graph.nodes):
                 st.success(t("autograd.graph.done", grad=f"{node.gradient:.6g}", x_grad=f"{graph.x_grad:.6g}"))
         st.caption(t("autograd.graph.how"))
-    return graph
 
 
-def two_variables_section(chosen_function) -> tuple[core.TwoVariableSpec, core.Gradient2D]:
+def two_variables_section(chosen_function) -> tuple[core.TwoVariableSpec, core.Gradient2D, AbstractContextManager]:
+    """The point and the function; returns where the question goes: beside them on the
+    page, on the next slide in presentation mode (then `gradient_map` shows the answer)."""
     st.header(t("autograd.two.title"), divider="gray")
     st.markdown(t("autograd.two.intro"))
-    controls, chart = st.columns([2, 3], gap="large")
+    if presentation_mode():
+        controls, question = st.container(), nullcontext()
+    else:
+        controls, question = st.columns([2, 3], gap="large")
     with controls:
         px = url_state.slider("x", key="px", min_value=core.X_MIN, max_value=core.X_MAX, value=1.0, step=0.1)
         py = url_state.slider("y", key="py", min_value=core.X_MIN, max_value=core.X_MAX, value=0.5, step=0.1)
@@ -91,8 +108,18 @@ def two_variables_section(chosen_function) -> tuple[core.TwoVariableSpec, core.G
         except ExpressionError:
             text = core.PRESETS_2D[0]
             gradient = cached_gradient(text, px, py)
+    return core.TwoVariableSpec(text, px, py), gradient, question
+
+
+def gradient_map(function: core.TwoVariableSpec, gradient: core.Gradient2D, predicted: bool) -> None:
+    """The three numbers and the map with the gradient's arrow, once predicted."""
+    if presentation_mode():
+        st.subheader(t("autograd.two.map_title"))
+    text, px, py = function.text, function.x, function.y
+    slide = presentation_mode()
+    numbers, chart = st.columns([2, 3], gap="large")
+    with numbers:
         # Before the prediction, none of the three numbers: f or x.grad may equal y.grad.
-        predicted = partial_y_question(text, gradient)
         for label, value in (
             ("f(x, y)", gradient.value),
             ("∂f/∂x = x.grad", gradient.d_dx),
@@ -109,24 +136,58 @@ def two_variables_section(chosen_function) -> tuple[core.TwoVariableSpec, core.G
         else:  # the map and the point, without the arrow that gives the gradient's direction
             data = surface_only(cached_surface(text), gradient)
             alt = t("autograd.two.chart_alt_hidden", text=text, x=px, y=py)
-        show_chart_with_data(contour_chart, step, datasets=data, alt=alt)
+        show_chart_with_data(contour_chart, step, 360 if slide else 420, datasets=data, alt=alt)
+    with numbers if slide else chart:  # on a slide, under the numbers: the chart takes the height
         st.caption(t("autograd.two.arrow" if predicted else "autograd.two.arrow_hidden"))
-    return core.TwoVariableSpec(text, px, py), gradient
 
 
-def rules_section(function: core.OneVariableSpec) -> None:
+# Presentation mode: a slide a rule (tab), the sum's table on the slide after its question.
+RULES = {
+    "accumulate": "regles",
+    "requires_grad": "regles_requires_grad",
+    "cut": "regles_detach",
+    "twice": "regles_twice",
+}
+RULES_SLIDES = [
+    ("regles", "autograd.rules.accumulate.tab"),
+    ("regles_question", "autograd.rules.accumulate.question_title"),
+    ("regles_somme", "autograd.rules.accumulate.result_title"),
+    *((slide, f"autograd.rules.{name}.tab") for name, slide in RULES.items() if name != "accumulate"),
+]
+
+
+def rules_section(function: core.OneVariableSpec, deck: Deck) -> None:
+    """Tabs on the page; in presentation mode, the slides of RULES_SLIDES."""
     text, x = function.text, function.x
-    st.header(t("autograd.rules.title"), divider="gray")
-    tabs = st.tabs([t(f"autograd.rules.{name}.tab") for name in ("accumulate", "requires_grad", "cut", "twice")])
-    with tabs[0]:
-        accumulate_tab(function)
-    with tabs[1]:
+    tabs = {}
+    if not deck.active:
+        st.header(t("autograd.rules.title"), divider="gray")
+        tabs = dict(zip(RULES, st.tabs([t(f"autograd.rules.{name}.tab") for name in RULES]), strict=True))
+
+    def place(name: str, slide_id: str | None = None, title: str = "tab") -> AbstractContextManager:
+        if tabs:
+            return tabs[name]
+        slide = deck.slide(slide_id or RULES[name])
+        with slide:
+            if name == "accumulate" and title == "tab":
+                st.header(t("autograd.rules.title"), divider="gray")
+            st.subheader(t(f"autograd.rules.{name}.{title}"))
+        return slide
+
+    with place("accumulate"):
+        calls, zero, grads = accumulate_tab(function)
+    with place("accumulate", "regles_question", "question_title"):
+        predicted = two_backward_question(function)
+    with place("accumulate", "regles_somme", "result_title"):
+        if predicted:  # the table's second row answers the question
+            accumulate_table(calls, zero, grads)
+    with place("requires_grad"):
         st.code(
             "x = torch.tensor(2.0)          # requires_grad=False\ny = x * 2\nprint(x.grad, y.requires_grad)",
             language="python",
         )
         st.markdown(t("autograd.rules.requires_grad.result", none=core.grad_without_requires_grad(x)))
-    with tabs[2]:
+    with place("cut"):
         cut = core.graph_cuts(x)
         st.code("with torch.no_grad():\n    y = x * 2\nz = (x * 2).detach()", language="python")
         st.markdown(
@@ -137,7 +198,7 @@ def rules_section(function: core.OneVariableSpec) -> None:
                 grad_fn=cut.detach_grad_fn,
             )
         )
-    with tabs[3]:
+    with place("twice"):
         retain = url_state.toggle("retain_graph=True", key="retain")
         st.code(f"y = f(x)\ny.backward(retain_graph={retain})\ny.backward()", language="python")
         message = core.second_backward_error(text, x, retain)
@@ -150,14 +211,17 @@ def rules_section(function: core.OneVariableSpec) -> None:
             st.info(t("autograd.rules.twice.nothing_saved", text=text))
 
 
-def accumulate_tab(function: core.OneVariableSpec) -> None:
+def accumulate_tab(function: core.OneVariableSpec) -> tuple[int, bool, list[float]]:
+    """The settings; then comes the question, and the table once it may show (`accumulate_table`)."""
     text, x = function.text, function.x
     st.markdown(t("autograd.rules.accumulate.intro"))
     calls = url_state.slider(t("autograd.rules.accumulate.calls"), key="appels", min_value=1, max_value=5, value=2)
     zero = url_state.toggle(t("autograd.rules.accumulate.zero"), key="zero")
     grads = core.accumulated_gradients(text, x, calls, zero)
-    if not two_backward_question(function):  # the table's second row answers it
-        return
+    return calls, zero, grads
+
+
+def accumulate_table(calls: int, zero: bool, grads: list[float]) -> None:
     st.table(
         {t("autograd.rules.accumulate.call"): list(range(1, calls + 1)), "x.grad": [f"{g:.6g}" for g in grads]},
         hide_index=True,

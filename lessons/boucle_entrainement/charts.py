@@ -17,10 +17,10 @@ def drawable_losses(history: pd.DataFrame) -> pd.DataFrame:
     return history[history["loss"].map(lambda v: v == v and abs(v) != float("inf") and v > 0)]
 
 
-def loss_chart(history: pd.DataFrame, titles: dict[str, str], colours: dict[str, str]) -> alt.Chart:
+def loss_chart(history: pd.DataFrame, titles: dict[str, str], colours: dict[str, str], height: int = 300) -> alt.Chart:
     """Train and validation loss per epoch; runs by colour (`colours`: run name -> colour),
     splits by dash."""
-    return _loss_chart(drawable_losses(history), colours, titles)
+    return _loss_chart(drawable_losses(history), colours, titles, height)
 
 
 def live_loss_template(colours: dict[str, str], titles: dict[str, str]) -> dict:
@@ -41,7 +41,7 @@ def _run_colour(colours: dict[str, str]) -> alt.Color:
     )
 
 
-def _loss_chart(source, colours: dict[str, str], titles: dict[str, str]) -> alt.Chart:
+def _loss_chart(source, colours: dict[str, str], titles: dict[str, str], height: int = 300) -> alt.Chart:
     return (
         alt.Chart(source)
         .mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=20))
@@ -52,7 +52,7 @@ def _loss_chart(source, colours: dict[str, str], titles: dict[str, str]) -> alt.
             strokeDash=alt.StrokeDash("split:N", legend=alt.Legend(title=None, orient="top")),
             tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("loss:Q", format=".4g")],
         )
-        .properties(height=300)
+        .properties(height=height)
     )
 
 
@@ -64,6 +64,7 @@ def replay_chart(
     titles: dict[str, str],
     cell: tuple[float, float] = (0.1, 0.1),
     colour: str = RUN_COLOURS["correct"],
+    height: int = 340,
 ) -> alt.LayerChart:
     """The model's predictions at every snapshot, replayed by a slider in the browser.
 
@@ -122,7 +123,7 @@ def replay_chart(
             .encode(x="x:Q", y="prediction:Q")
         )
         chart = dots + curve
-    return chart.add_params(epoch).properties(height=340, width=460)
+    return chart.add_params(epoch).properties(height=height, width=round(height * 460 / 340))
 
 
 def live_predictions_template(

@@ -11,7 +11,7 @@ from components.devices import selected_device
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.optimizers import OptimizerSpec
-from components.slides import lesson_deck
+from components.slides import Deck
 from lessons.boucle_entrainement import core, sections
 from lessons.boucle_entrainement.snippets import training_script
 from lessons.catalog import ALL_LESSONS
@@ -100,9 +100,26 @@ def training_controls(classification: bool) -> core.TrainSpec:
     )
 
 
-deck = lesson_deck(PAGE_ID, "boucle", [("reglages", "boucle.setup.title"), ("entrainement", "boucle.live.title")])
+# In presentation mode the setup is three slides (the settings, the model and its
+# parameter count, the bug lab), the replay and the two quiz questions one each.
+deck = Deck(
+    PAGE_ID,
+    [
+        ("intro", f"{PAGE_ID}.title"),
+        ("plan", f"{PAGE_ID}.plan_title"),
+        ("reglages", "boucle.setup.title"),
+        ("parametres", "boucle.model.summary_title"),
+        ("erreurs", "boucle.bugs.title"),
+        ("entrainement", "boucle.live.title"),
+        ("rejeu", "boucle.replay.title"),
+        ("code", "boucle.twin_title"),
+        ("quiz", "boucle.quiz_title"),
+        ("quiz_lots", "boucle.quiz.steps_title"),
+    ],
+)
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
+with deck.slide("plan"):
     st.markdown(t("boucle_entrainement.plan"))
 with deck.slide("reglages"):
     st.header(t("boucle.setup.title"), divider="gray")
@@ -110,17 +127,26 @@ with deck.slide("reglages"):
     data = core.make_data(data_spec.kind, data_spec.n, data_spec.noise, data_spec.seed)
     chosen_model = model_controls(data_spec.kind)
     train_spec = dataclasses.replace(training_controls(data.classification), seed=data_spec.seed)
+# The model depends on the bug lab (dropout), drawn below it on the page but after it as slides.
+parameters_slide, bugs_slide = deck.slide("parametres"), deck.slide("erreurs")
+with bugs_slide:
     bugs = sections.bug_controls(train_spec.optimizer)
-    model_spec = core.lab_model(chosen_model, bugs)
-    buggy_spec = dataclasses.replace(train_spec, bugs=bugs)
+model_spec = core.lab_model(chosen_model, bugs)
+buggy_spec = dataclasses.replace(train_spec, bugs=bugs)
+with parameters_slide:
+    if deck.active:
+        st.subheader(t("boucle.model.summary_title"))
     sections.model_summary(model_spec, data.classification, data_spec.seed)
 
-with deck.slide("entrainement"):
+live_slide, replay_slide = deck.slide("entrainement"), deck.slide("rejeu")
+with live_slide:
     st.header(t("boucle.live.title"), divider="gray")
     setup = core.Setup(data_spec, model_spec, buggy_spec, str(selected_device()))
     stored = st.session_state.setdefault(RESULTS_KEY, {})
     runs = sections.training_runs(bugs)
-    with st.columns([1, 4])[0]:
+    # On a slide the two buttons stand side by side.
+    buttons = st.container(horizontal=True) if deck.active else st.columns([1, 4])[0]
+    with buttons:
         start = st.button(t("boucle.live.train"), type="primary", icon=":material/play_arrow:")
         st.button(t("boucle.live.stop"), icon=":material/stop:", help=t("boucle.live.stop_help"))
     if start:
@@ -132,13 +158,22 @@ with deck.slide("entrainement"):
     results = stored.get(setup)
     if results is None:
         st.info(t("boucle.live.not_trained"), icon=":material/school:")
+        replayed = False
     else:
-        sections.results_section(data, data_spec.kind, bugs, results, setup.train)
+        replayed = sections.results_section(data, data_spec.kind, bugs, results, setup.train, replay_slide)
+if deck.active and not replayed:
+    with replay_slide:
+        st.subheader(t("boucle.replay.title"))
+        if results is None:
+            st.info(t("boucle.live.not_trained"), icon=":material/school:")
+        else:
+            st.caption(t("quiz.hidden_until_answer"))
 
 with deck.slide("code"):
     st.header(t("boucle.twin_title"), divider="gray")
     code_twin(training_script(setup, current_language()), "entrainement.py")
-with deck.slide("quiz"):
+quiz_slide, steps_slide = deck.slide("quiz"), deck.slide("quiz_lots")
+with quiz_slide:
     st.header(t("boucle.quiz_title"), divider="gray")
-    sections.quiz_section(data, data_spec, model_spec, train_spec)
+sections.quiz_section(data, data_spec, model_spec, train_spec, quiz_slide, steps_slide)
 chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+from contextlib import AbstractContextManager, nullcontext
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +15,7 @@ from components.i18n import t, tn
 from components.optimizers import OptimizerSpec
 from components.quiz import ChoiceQuestion, NumberQuestion, explanation_shown, predict_first, quiz, result_revealed
 from components.run_lock import let_others_run
+from components.slides import presentation_mode
 from lessons.boucle_entrainement import core, mistakes, outcomes
 from lessons.boucle_entrainement.charts import (
     RUN_COLOURS,
@@ -105,12 +107,14 @@ def parameters_question(model: torch.nn.Module) -> bool:
 
 def model_summary(model_spec: core.ModelSpec, classification: bool, seed: int) -> None:
     model = core.make_model(model_spec, classification, seed)
-    left, right = st.columns([3, 2])
+    compact = presentation_mode()  # a slide: the count under the model, the question beside them
+    left, right = st.columns([1, 1] if compact else [3, 2])
     with left:
         st.code(str(model), language="text")
     with right:
-        if parameters_question(model):
-            st.metric(t("boucle.model.parameters"), core.parameter_count(model))
+        shown = parameters_question(model)
+    if shown:
+        (left if compact else right).metric(t("boucle.model.parameters"), core.parameter_count(model))
 
 
 def training_runs(bugs: frozenset[mistakes.Bug]) -> list[str]:
@@ -219,51 +223,66 @@ def prediction_rows(data: core.Data, predictions: list[float] | None) -> pd.Data
     return pd.DataFrame({"kind": "model", "x": grid[:, 0].tolist(), "prediction": predictions})
 
 
-def show_results(data: core.Data, kind: str, results: dict) -> None:
+def show_results(data: core.Data, kind: str, results: dict, replay_slide: AbstractContextManager | None = None) -> bool:
+    """The curves and numbers, then the replay (in `replay_slide`); True when the replay drew."""
     names = run_names()
     split_names = {"train": t("boucle.live.train_split"), "val": t("boucle.live.val_split")}
     history = pd.concat(
         [core.history_frame(results[run], names[run], split_names) for run in results if results[run].epochs]
     )
-    show_chart(
-        loss_chart,
-        history,
-        {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")},
-        run_colours(results),
-        alt=t("boucle.results.chart_alt", runs=", ".join(names[run] for run in results)),
-    )
-    for run in results:
-        last = results[run].epochs[-1] if results[run].epochs else None
-        if last is None:
-            continue
-        columns = st.columns(3)
-        columns[0].metric(t("boucle.results.train_loss", run=names[run]), f"{last.train_loss:.4g}")
-        columns[1].metric(t("boucle.results.val_loss", run=names[run]), f"{last.val_loss:.4g}")
-        if last.val_accuracy is not None:
-            columns[2].metric(t("boucle.results.accuracy", run=names[run]), f"{last.val_accuracy:.0%}")
-        if results[run].diverged:
-            st.error(t("boucle.results.diverged", run=names[run], epoch=last.epoch), icon=":material/warning:")
+    compact = presentation_mode()  # a slide: the numbers beside a smaller chart
+    left, right = st.columns([3, 2], gap="large") if compact else (st.container(), st.container())
+    with left:
+        show_chart(
+            loss_chart,
+            history,
+            {"epoch": t("boucle.live.epoch"), "loss": t("boucle.live.loss")},
+            run_colours(results),
+            280 if compact else 300,
+            alt=t("boucle.results.chart_alt", runs=", ".join(names[run] for run in results)),
+        )
+    with right:
+        for run in results:
+            last = results[run].epochs[-1] if results[run].epochs else None
+            if last is None:
+                continue
+            columns = [st.container() for _ in range(3)] if compact else st.columns(3)
+            columns[0].metric(t("boucle.results.train_loss", run=names[run]), f"{last.train_loss:.4g}")
+            columns[1].metric(t("boucle.results.val_loss", run=names[run]), f"{last.val_loss:.4g}")
+            if last.val_accuracy is not None:
+                columns[2].metric(t("boucle.results.accuracy", run=names[run]), f"{last.val_accuracy:.0%}")
+            if results[run].diverged:
+                st.error(t("boucle.results.diverged", run=names[run], epoch=last.epoch), icon=":material/warning:")
     correct = results.get(CORRECT)
     if correct is not None and correct.model is not None:
         line = core.learned_line(correct.model) if kind == "line" else None
         if line is not None:
-            st.markdown(
+            right.markdown(
                 t("boucle.results.line", w=f"{line[0]:.3f}", b=f"{line[1]:.3f}", true_w=core.TRUE_W, true_b=core.TRUE_B)
             )
-        replay_section(data, correct)
+        with replay_slide or nullcontext():
+            replay_section(data, correct)
+        return True
+    return False
 
 
 def results_section(
-    data: core.Data, kind: str, bugs: frozenset[mistakes.Bug], results: dict, spec: core.TrainSpec
-) -> None:
+    data: core.Data,
+    kind: str,
+    bugs: frozenset[mistakes.Bug],
+    results: dict,
+    spec: core.TrainSpec,
+    replay_slide: AbstractContextManager | None = None,
+) -> bool:
     """With a mistake on, "what did it do?" first; then the curves, numbers and replay,
     and the explanations below them unless the answer to the question just gave them."""
     question = bug_outcome_question(bugs, results, spec)
     if question is not None and not predict_first(PAGE_ID, question):
-        return
-    show_results(data, kind, results)
+        return False
+    replayed = show_results(data, kind, results, replay_slide)
     if question is None or not explanation_shown(PAGE_ID, question):
         bug_explanations(bugs, results, spec)
+    return replayed
 
 
 def replay_section(data: core.Data, result: core.TrainResult) -> None:
@@ -297,7 +316,14 @@ def predictions_chart(data: core.Data, snapshots: list[tuple[int, list[float]]])
         "class": t("boucle.replay.class"),
     }
     return replay_chart(
-        points, pd.DataFrame(rows), data.classification, epochs, titles, core.map_cell(), RUN_COLOURS[CORRECT]
+        points,
+        pd.DataFrame(rows),
+        data.classification,
+        epochs,
+        titles,
+        core.map_cell(),
+        RUN_COLOURS[CORRECT],
+        280 if presentation_mode() else 340,
     )
 
 
@@ -396,13 +422,13 @@ def cached_run_without_zero_grad(
     return result.epochs[0].train_loss, result.epochs[-1].train_loss, result.diverged, len(result.epochs)
 
 
-def zero_grad_question(data_spec: core.DataSpec, model_spec: core.ModelSpec, train_spec: core.TrainSpec) -> None:
+def zero_grad_question(data_spec: core.DataSpec, model_spec: core.ModelSpec, train_spec: core.TrainSpec) -> bool:
     """The page shows this run nowhere (the lab trains its own, after its own question).
-    No question when the loss ends too near the line between two answers."""
+    No question (False) when the loss ends too near the line between two answers."""
     first, last, diverged, epochs = cached_run_without_zero_grad(data_spec, model_spec, train_spec)
     outcome = outcomes.zero_grad_quiz_answer(first, last, diverged)
     if outcome is None:
-        return
+        return False
     answers = ("goes_down", "stalls", "goes_up", "diverges")
     course = t(
         f"boucle.quiz.course_{'diverged' if diverged else 'finite'}",
@@ -426,14 +452,29 @@ def zero_grad_question(data_spec: core.DataSpec, model_spec: core.ModelSpec, tra
             ),
         ),
     )
+    return True
 
 
 def quiz_section(
-    data: core.Data, data_spec: core.DataSpec, model_spec: core.ModelSpec, train_spec: core.TrainSpec
+    data: core.Data,
+    data_spec: core.DataSpec,
+    model_spec: core.ModelSpec,
+    train_spec: core.TrainSpec,
+    first_slide: AbstractContextManager | None = None,
+    second_slide: AbstractContextManager | None = None,
 ) -> None:
     """The questions whose answers the page does not show (the parameter count is asked
-    beside the model, before its count)."""
-    zero_grad_question(data_spec, model_spec, train_spec)
+    beside the model, before its count); in presentation mode, one slide each."""
+    with first_slide or nullcontext():
+        if not zero_grad_question(data_spec, model_spec, train_spec) and presentation_mode():
+            st.caption(t("boucle.quiz.no_zero_grad_question"))
+    with second_slide or nullcontext():
+        if presentation_mode():
+            st.header(t("boucle.quiz.steps_title"), divider="gray")
+        steps_question(data, train_spec)
+
+
+def steps_question(data: core.Data, train_spec: core.TrainSpec) -> None:
     steps = math.ceil(len(data.x_train) / train_spec.batch_size)
     loader = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(data.x_train, data.y_train), batch_size=train_spec.batch_size

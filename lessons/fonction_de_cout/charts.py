@@ -29,7 +29,7 @@ def _loss_colour(names: list[str], labels: dict[str, str]) -> alt.Color:
 # w or b only swaps the data (building an Altair chart costs 20 to 70 ms).
 
 
-def data_chart(titles: dict[str, str]) -> alt.LayerChart:
+def data_chart(titles: dict[str, str], height: int = 340) -> alt.LayerChart:
     """The points (outliers as triangles), the line w·x + b, residuals as segments."""
     base = alt.Chart(alt.NamedData(name="points"))
     residuals = base.mark_rule(color="#D55E00", strokeWidth=2, strokeDash=[4, 3]).encode(
@@ -52,7 +52,7 @@ def data_chart(titles: dict[str, str]) -> alt.LayerChart:
         .mark_line(color=NEUTRAL_INK, strokeWidth=3)
         .encode(x="x:Q", y="prediction:Q")
     )
-    return (residuals + line + dots).properties(height=340)
+    return (residuals + line + dots).properties(height=height)
 
 
 def data_chart_data(points: pd.DataFrame, w: float, b: float) -> dict[str, pd.DataFrame]:
@@ -65,7 +65,9 @@ def loss_names(frame: pd.DataFrame) -> tuple[str, ...]:
     return tuple(dict.fromkeys(frame["loss"]))
 
 
-def contributions_chart(names: tuple[str, ...], labels: dict[str, str], y_title: str) -> alt.FacetChart:
+def contributions_chart(
+    names: tuple[str, ...], labels: dict[str, str], y_title: str, width: int = 260
+) -> alt.FacetChart:
     """Each point's share of each loss, one panel per loss; outliers drawn hatched-dark."""
     return (
         alt.Chart()
@@ -78,7 +80,7 @@ def contributions_chart(names: tuple[str, ...], labels: dict[str, str], y_title:
             stroke=alt.condition(alt.datum.outlier, alt.value(NEUTRAL_INK), alt.value(None)),
             tooltip=["point:O", "label:N", alt.Tooltip("value:Q", format=".3f")],
         )
-        .properties(width=260, height=150)
+        .properties(width=width, height=150)
         .facet(
             facet=alt.Facet("label:N", title=None, sort=[labels[name] for name in names]),
             columns=2,
@@ -92,7 +94,9 @@ def contributions_chart_data(frame: pd.DataFrame, labels: dict[str, str]) -> dic
     return {"shares": frame.assign(label=frame["loss"].map(labels))}
 
 
-def shapes_chart(names: tuple[str, ...], labels: dict[str, str], titles: dict[str, str]) -> alt.LayerChart:
+def shapes_chart(
+    names: tuple[str, ...], labels: dict[str, str], titles: dict[str, str], height: int = 320
+) -> alt.LayerChart:
     """Every loss as a function of one residual; the data's current residuals as ticks."""
     curves = (
         alt.Chart(alt.NamedData(name="curves"))
@@ -109,7 +113,7 @@ def shapes_chart(names: tuple[str, ...], labels: dict[str, str], titles: dict[st
         .mark_tick(color=NEUTRAL_INK, thickness=3, size=22, orient="vertical")
         .encode(x="residual:Q", y="value:Q")
     )
-    return (curves + ticks).properties(height=320)
+    return (curves + ticks).properties(height=height)
 
 
 def shapes_chart_data(shapes: pd.DataFrame, residuals: list[float], labels: dict[str, str]) -> dict[str, pd.DataFrame]:
@@ -119,7 +123,7 @@ def shapes_chart_data(shapes: pd.DataFrame, residuals: list[float], labels: dict
     }
 
 
-def landscape_chart(titles: dict[str, str], step: tuple[float, float]) -> alt.LayerChart:
+def landscape_chart(titles: dict[str, str], step: tuple[float, float], size: int = 380) -> alt.LayerChart:
     """The loss over (w, b), log colour scale; the current (w, b) and the optimum marked."""
     cells = (
         alt.Chart(alt.NamedData(name="cells"))
@@ -149,7 +153,7 @@ def landscape_chart(titles: dict[str, str], step: tuple[float, float]) -> alt.La
             color=alt.value("white"),
         )
     )
-    return (cells + points).properties(height=380, width=420)
+    return (cells + points).properties(height=size, width=round(size * 420 / 380))
 
 
 def landscape_chart_data(
@@ -161,7 +165,7 @@ def landscape_chart_data(
     return {"cells": frame, "marks": marks}
 
 
-def probabilities_chart(frame: pd.DataFrame, titles: dict[str, str]) -> alt.Chart:
+def probabilities_chart(frame: pd.DataFrame, titles: dict[str, str], height: int = 240) -> alt.Chart:
     """softmax probabilities per class, the true class outlined."""
     bars = (
         alt.Chart(frame)
@@ -178,4 +182,4 @@ def probabilities_chart(frame: pd.DataFrame, titles: dict[str, str]) -> alt.Char
         .mark_text(dy=-12, **VALUE_LABEL)
         .encode(x="class:N", y="probability:Q", text=alt.Text("probability:Q", format=".2f"))
     )
-    return (bars + text).properties(height=240)
+    return (bars + text).properties(height=height)

@@ -3,6 +3,9 @@
 The core is the regression with its outlier and the landscape over (w, b); other losses,
 `reduction`, a custom loss and classification are folded below "Pour aller plus loin"."""
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
 import streamlit as st
 
 from components import url_state
@@ -14,13 +17,14 @@ from components.further import further_reading
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.regression import B_RANGE, W_RANGE, Dataset, DataSettings, make_dataset
-from components.slides import lesson_deck
+from components.slides import Deck, lesson_deck, presentation_mode
 from lessons.catalog import ALL_LESSONS
 from lessons.fonction_de_cout import classification, core, sections
 from lessons.fonction_de_cout.charts import data_chart, data_chart_data
 from lessons.fonction_de_cout.snippets import loss_script
 
 PAGE_ID = "fonction_de_cout"
+DATA_CHART_HEIGHT = {False: 340, True: 260}  # px, by presentation mode: a slide fits a projector
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -33,8 +37,9 @@ def loss_labels() -> dict[str, str]:
     return names
 
 
-def data_controls() -> DataSettings:
-    columns = st.columns(4)
+def data_controls(stacked: bool = False) -> DataSettings:
+    """In a row, or one above the other in a slide's narrow column."""
+    columns = [st.container() for _ in range(4)] if stacked else st.columns(4)
     with columns[0]:
         noise = url_state.slider(
             t("fonction_de_cout.data.noise"), key="bruit", min_value=0.0, max_value=2.0, value=0.5, step=0.1
@@ -55,7 +60,9 @@ def data_controls() -> DataSettings:
 
 
 def model_controls() -> tuple[float, float]:
-    columns = st.columns(2)
+    """`w` and `b`: side by side, or one above the other in a slide's narrow column."""
+    stacked = presentation_mode()
+    columns = [st.container(), st.container()] if stacked else st.columns(2)
     with columns[0]:
         w = url_state.slider("w", key="w", min_value=W_RANGE[0], max_value=W_RANGE[1], value=1.0, step=0.05)
     with columns[1]:
@@ -63,27 +70,69 @@ def model_controls() -> tuple[float, float]:
     return w, b
 
 
-def regression_section() -> tuple[Dataset, DataSettings, float, float]:
-    st.header(t("fonction_de_cout.regression.title"), divider="gray")
-    st.markdown(t("fonction_de_cout.regression.intro"))
-    settings = data_controls()
+def regression_section(deck: Deck) -> tuple[Dataset, DataSettings, float, float]:
+    """The line fitted by hand; in presentation mode, three slides: the line and its
+    losses, the data with the outlier question, then the question's result."""
+    line_slide, outlier_slide, result_slide = (deck.slide(s) for s in ("regression", "aberrantes", "contributions"))
+    with line_slide:
+        st.header(t("fonction_de_cout.regression.title"), divider="gray")
+        st.markdown(t("fonction_de_cout.regression.intro"))
+    # On a slide, the data's controls stand in a column beside the outlier question.
+    data_column, question_column = (None, None)
+    if deck.active:
+        with outlier_slide:
+            data_column, question_column = st.columns([1, 3], gap="large")
+    with data_column or line_slide:
+        settings = data_controls(stacked=deck.active)
     data = cached_dataset(settings)
-    w, b = model_controls()
-    losses = core.regression_losses(data, w, b, 1.0)  # delta only matters to Huber and SmoothL1
-    columns = st.columns(len(core.CORE_LOSSES))
-    for column, name in zip(columns, core.CORE_LOSSES, strict=True):
-        column.metric(core.MODULE_NAMES[name], f"{losses[name]:.4f}")
-    titles = {"outlier": t("fonction_de_cout.data.outlier"), "point": t("fonction_de_cout.data.point")}
-    show_chart_with_data(
-        data_chart,
-        titles,
-        datasets=data_chart_data(core.points_frame(data, w, b), w, b),
-        alt=t(
-            "fonction_de_cout.regression.chart_alt", w=w, b=b, mse=f"{losses['mse']:.3f}", mae=f"{losses['mae']:.3f}"
-        ),
-    )
-    sections.outlier_section(settings, data, w, b, losses)
+    with line_slide:
+        # In presentation mode the controls and losses stand beside the chart: one screen.
+        left, right = st.columns([2, 3], gap="large") if deck.active else (st.container(), st.container())
+        with left:
+            w, b = model_controls()
+            losses = core.regression_losses(data, w, b, 1.0)  # delta only matters to Huber and SmoothL1
+            columns = st.columns(len(core.CORE_LOSSES))
+            for column, name in zip(columns, core.CORE_LOSSES, strict=True):
+                column.metric(core.MODULE_NAMES[name], f"{losses[name]:.4f}")
+        with right:
+            titles = {"outlier": t("fonction_de_cout.data.outlier"), "point": t("fonction_de_cout.data.point")}
+            show_chart_with_data(
+                data_chart,
+                titles,
+                DATA_CHART_HEIGHT[deck.active],
+                datasets=data_chart_data(core.points_frame(data, w, b), w, b),
+                alt=t(
+                    "fonction_de_cout.regression.chart_alt",
+                    w=w,
+                    b=b,
+                    mse=f"{losses['mse']:.3f}",
+                    mae=f"{losses['mae']:.3f}",
+                ),
+            )
+    sections.outlier_section(settings, data, w, b, losses, question_column or outlier_slide, result_slide)
     return data, settings, w, b
+
+
+def folded_slides(deck: Deck, topic: str) -> Callable[[str], AbstractContextManager]:
+    """`fold(slide_id)`: where one part of a "Pour aller plus loin" topic draws. In
+    presentation mode each part is a slide with its own fold; otherwise all the parts
+    share one fold, made where the first part draws."""
+    if deck.active:
+
+        @contextmanager
+        def slide_fold(slide_id: str) -> Iterator[None]:
+            with deck.slide(slide_id), further_reading(topic):
+                yield
+
+        return slide_fold
+    folds = []
+
+    def shared_fold(slide_id: str) -> AbstractContextManager:
+        if not folds:
+            folds.append(further_reading(topic))
+        return folds[0]
+
+    return shared_fold
 
 
 # The core (the regression, its outlier, the landscape) first; the other topics below the
@@ -93,11 +142,16 @@ deck = lesson_deck(
     "fonction_de_cout",
     [
         ("regression", "fonction_de_cout.regression.title"),
+        ("aberrantes", "fonction_de_cout.regression.outlier_title"),
+        ("contributions", "fonction_de_cout.regression.contributions_title"),
         ("paysage", "fonction_de_cout.landscape.title"),
         ("formes", "fonction_de_cout.shapes.title"),
         ("reduction", "fonction_de_cout.reduction.title"),
+        ("reduction_resultat", "fonction_de_cout.reduction.result_title"),
         ("perso", "fonction_de_cout.custom.title"),
         ("classification", "fonction_de_cout.classification.title"),
+        ("binaire", "fonction_de_cout.binary.title"),
+        ("stabilite", "fonction_de_cout.stability.title"),
     ],
 )
 with deck.slide("intro"):
@@ -108,19 +162,19 @@ with deck.slide("intro"):
 # fragment, so moving a widget redraws the lesson without the router and the sidebar.
 @partial_rerun(PAGE_ID)
 def loss_experiment() -> None:
-    with deck.slide("regression"):
-        data, settings, w, b = regression_section()
+    data, settings, w, b = regression_section(deck)
     with deck.slide("paysage"):
         landscape_place = st.container()  # drawn once delta and the custom loss are known
     with deck.slide("formes"), further_reading(t("fonction_de_cout.shapes.topic")):
-        delta = sections.other_losses_section(data, w, b)
-        shapes_place = st.container()  # drawn once the custom loss's widget has checked its value
-    with deck.slide("reduction"), further_reading(t("fonction_de_cout.reduction.topic")):
-        sections.reduction_section(data, w, b)
+        losses_place, shapes_place = sections.shapes_columns()  # the chart: once the custom loss is known
+        with losses_place:
+            delta = sections.other_losses_section(data, w, b)
+    sections.reduction_section(data, w, b, folded_slides(deck, t("fonction_de_cout.reduction.topic")))
     with deck.slide("perso"), further_reading(t("fonction_de_cout.custom.topic")):
         custom = sections.custom_section(data, w, b, delta)
-    with deck.slide("classification"), further_reading(t("fonction_de_cout.classification.topic")):
-        logits, true_class = classification.classification_section()
+    logits, true_class = classification.classification_section(
+        folded_slides(deck, t("fonction_de_cout.classification.topic"))
+    )
     with shapes_place:
         sections.shapes_section(data, w, b, delta, custom, loss_labels())
     with landscape_place:

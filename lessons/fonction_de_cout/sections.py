@@ -3,6 +3,8 @@ core), then the folded "Pour aller plus loin" topics (other losses, reduction, a
 loss) and the final quiz. Classification, also folded, is in classification.py."""
 
 import dataclasses
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +14,7 @@ from components.charts import show_chart_with_data
 from components.i18n import t, tn
 from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz
 from components.regression import B_RANGE, W_RANGE, Dataset, DataSettings, make_dataset
+from components.slides import presentation_mode
 from lessons.fonction_de_cout import core
 from lessons.fonction_de_cout.charts import (
     contributions_chart,
@@ -94,50 +97,86 @@ def outlier_question(settings: DataSettings, doubling: core.OutlierDoubling, win
     )
 
 
-def outlier_section(settings: DataSettings, data: Dataset, w: float, b: float, losses: dict[str, float]) -> None:
+def outlier_section(
+    settings: DataSettings,
+    data: Dataset,
+    w: float,
+    b: float,
+    losses: dict[str, float],
+    question_slide: AbstractContextManager | None = None,
+    result_slide: AbstractContextManager | None = None,
+) -> None:
     """The question first; its result (the losses with the gap doubled, and each point's
-    share of the loss) only once the learner answered or asked to see it."""
+    share of the loss) only once the learner answered or asked to see it. In presentation
+    mode the result is the next slide: predict, then "next" to see."""
+    question_slide = question_slide or nullcontext()
+    result_slide = result_slide or nullcontext()
     has_outlier = settings.outliers > 0 and settings.outlier_size > 0
     doubling = outlier_doubling(settings, data, w, b) if has_outlier else None
     winner = doubling.clear_winner() if doubling is not None else None
-    if doubling is None:
-        st.caption(t("fonction_de_cout.regression.need_outlier"))
-    elif winner is None:
-        st.caption(t("fonction_de_cout.regression.no_question"))
-    elif not predict_first(PAGE_ID, outlier_question(settings, doubling, winner)):
-        return
-    if doubling is not None:
-        columns = st.columns(len(core.CORE_LOSSES))
-        double = settings.outlier_size * 2
-        for column, name in zip(columns, core.CORE_LOSSES, strict=True):
-            column.metric(
-                t("fonction_de_cout.regression.doubled_metric", loss=core.MODULE_NAMES[name], size=double),
-                f"{doubling.after[name]:.4f}",
-                delta=f"{doubling.growth[name]:+.4f}",
-                delta_color="off",
-            )
-    contributions_section(settings, data, w, b, losses)
+    with question_slide:
+        if doubling is None:
+            st.caption(t("fonction_de_cout.regression.need_outlier"))
+        elif winner is None:
+            st.caption(t("fonction_de_cout.regression.no_question"))
+        elif not predict_first(PAGE_ID, outlier_question(settings, doubling, winner)):
+            if presentation_mode():
+                with result_slide:
+                    st.subheader(t("fonction_de_cout.regression.contributions_title"))
+                    st.caption(t("quiz.hidden_until_answer"))
+            return
+    with result_slide:
+        compact = presentation_mode()  # a slide: the doubled losses beside the chart of shares
+        if doubling is not None and not compact:
+            doubled_metrics(settings, doubling, st.columns(len(core.CORE_LOSSES)))
+        contributions_section(settings, data, w, b, losses, doubling if compact else None)
 
 
-def contributions_section(settings: DataSettings, data: Dataset, w: float, b: float, losses: dict[str, float]) -> None:
+def doubled_metrics(settings: DataSettings, doubling: core.OutlierDoubling, columns) -> None:
+    double = settings.outlier_size * 2
+    for column, name in zip(columns, core.CORE_LOSSES, strict=True):
+        column.metric(
+            t("fonction_de_cout.regression.doubled_metric", loss=core.MODULE_NAMES[name], size=double),
+            f"{doubling.after[name]:.4f}",
+            delta=f"{doubling.growth[name]:+.4f}",
+            delta_color="off",
+        )
+
+
+def contributions_section(
+    settings: DataSettings,
+    data: Dataset,
+    w: float,
+    b: float,
+    losses: dict[str, float],
+    doubling: core.OutlierDoubling | None = None,
+) -> None:
+    """Each point's share of the losses; with `doubling` (on a slide), the doubled losses
+    and the outliers' share stand beside the chart."""
     st.subheader(t("fonction_de_cout.regression.contributions_title"))
     st.markdown(t("fonction_de_cout.regression.contributions_intro"))
     share = core.contributions(data, w, b, 1.0, names=core.CORE_LOSSES)  # delta: Huber's only
     labels = dict(core.MODULE_NAMES)
-    show_chart_with_data(
-        contributions_chart,
-        loss_names(share),
-        labels,
-        t("fonction_de_cout.regression.share"),
-        datasets=contributions_chart_data(share, labels),
-        alt=t("fonction_de_cout.regression.contributions_alt"),
-    )
+    left, right = st.columns([3, 2], gap="large") if doubling is not None else (st.container(), st.container())
+    with right:
+        if doubling is not None:
+            doubled_metrics(settings, doubling, [st.container() for _ in core.CORE_LOSSES])
+    with left:
+        show_chart_with_data(
+            contributions_chart,
+            loss_names(share),
+            labels,
+            t("fonction_de_cout.regression.share"),
+            260 if doubling is None else 170,
+            datasets=contributions_chart_data(share, labels),
+            alt=t("fonction_de_cout.regression.contributions_alt"),
+        )
     if settings.outliers > 0:
         outlier_share = {
             name: share[(share["loss"] == name) & share["outlier"]]["value"].sum() / max(losses[name], 1e-12)
             for name in core.CORE_LOSSES
         }
-        st.markdown(
+        right.markdown(
             t(
                 "fonction_de_cout.regression.outlier_share",
                 mse=f"{outlier_share['mse']:.0%}",
@@ -157,11 +196,15 @@ def landscape_section(
     st.header(t("fonction_de_cout.landscape.title"), divider="gray")
     st.markdown(t("fonction_de_cout.landscape.intro"))
     names = (*core.LOSSES, *core.CUSTOM_LOSSES)
-    name = url_state.selectbox(t("fonction_de_cout.landscape.loss"), names, key="paysage", format_func=labels.get)
+    compact = presentation_mode()  # a slide: the loss chosen beside the chart, which is smaller
+    left, right = st.columns([3, 2], gap="large") if compact else (None, None)
+    with right or nullcontext():
+        name = url_state.selectbox(t("fonction_de_cout.landscape.loss"), names, key="paysage", format_func=labels.get)
+    if not compact:
+        left, right = st.columns([3, 2], gap="large")
     best = cached_best(settings, name, delta)
     current_loss = core.loss_function(name, delta)(w * data.x + b, data.y).item()
     best_loss = core.loss_function(name, delta)(best[0] * data.x + best[1], data.y).item()
-    left, right = st.columns([3, 2], gap="large")
     with left:
         steps = (
             (W_RANGE[1] - W_RANGE[0]) / (LANDSCAPE_STEPS - 1),
@@ -176,12 +219,14 @@ def landscape_section(
             landscape_chart,
             titles,
             steps,
+            300 if compact else 380,
             datasets=landscape_chart_data(cached_landscape(settings, name, delta), (w, b), best, titles),
             alt=t("fonction_de_cout.landscape.chart_alt", loss=labels[name], w=f"{best[0]:.3f}", b=f"{best[1]:.3f}"),
         )
     with right:
-        st.metric(t("fonction_de_cout.landscape.current_metric"), f"{current_loss:.4f}")
-        st.metric(t("fonction_de_cout.landscape.best_metric"), f"{best_loss:.4f}")
+        metrics = st.columns(2) if compact else (st.container(), st.container())
+        metrics[0].metric(t("fonction_de_cout.landscape.current_metric"), f"{current_loss:.4f}")
+        metrics[1].metric(t("fonction_de_cout.landscape.best_metric"), f"{best_loss:.4f}")
         st.markdown(t("fonction_de_cout.landscape.best_point", w=f"{best[0]:.3f}", b=f"{best[1]:.3f}"))
         st.caption(t("fonction_de_cout.landscape.how_mse" if name == "mse" else "fonction_de_cout.landscape.how_other"))
     return best
@@ -208,6 +253,15 @@ def other_losses_section(data: Dataset, w: float, b: float) -> float:
     return delta
 
 
+def shapes_columns() -> tuple[AbstractContextManager, AbstractContextManager]:
+    """Where `other_losses_section` and `shapes_section` draw: one above the other, or side
+    by side on a slide."""
+    if presentation_mode():
+        left, right = st.columns([2, 3], gap="large")
+        return left, right
+    return st.container(), st.container()
+
+
 def shapes_section(data: Dataset, w: float, b: float, delta: float, custom: str, labels: dict[str, str]) -> None:
     residuals = (w * data.x + b - data.y).tolist()
     titles = {"residual": t("fonction_de_cout.shapes.residual"), "loss": t("fonction_de_cout.shapes.loss")}
@@ -217,6 +271,7 @@ def shapes_section(data: Dataset, w: float, b: float, delta: float, custom: str,
         loss_names(shapes),
         labels,
         titles,
+        240 if presentation_mode() else 320,
         datasets=shapes_chart_data(shapes, residuals, labels),
         alt=t("fonction_de_cout.shapes.chart_alt", delta=delta),
     )
@@ -233,39 +288,56 @@ def sum_question(result: core.Reductions) -> NumberQuestion:
     )
 
 
-def reduction_section(data: Dataset, w: float, b: float) -> None:
-    """The sum question comes before the metrics that answer it."""
-    st.markdown(t("fonction_de_cout.reduction.intro"))
+def reduction_section(
+    data: Dataset, w: float, b: float, fold: Callable[[str], AbstractContextManager] | None = None
+) -> None:
+    """The sum question comes before the metrics that answer it; `fold(slide_id)` is where
+    each part draws (in presentation mode, the question and its result are two slides)."""
+    fold = fold or (lambda slide_id: nullcontext())
+    compact = presentation_mode()
     result = core.reductions(data, w, b)
-    st.code(
-        "prediction = w * x + b\n"
-        'nn.MSELoss(reduction="mean")(prediction, y)\n'
-        'nn.MSELoss(reduction="sum")(prediction, y)\n'
-        'nn.MSELoss(reduction="none")(prediction, y)\n'
-        f"((prediction - y) ** 2).mean()   # {t('fonction_de_cout.reduction.by_hand')}",
-        language="python",
-    )
-    if not predict_first(PAGE_ID, sum_question(result)):
-        return
-    columns = st.columns(3)
-    columns[0].metric('reduction="mean"', f"{result.mean:.4f}")
-    columns[1].metric('reduction="sum"', f"{result.sum:.4f}")
-    columns[2].metric("((prediction - y) ** 2).mean()", f"{result.by_hand:.4f}")
-    st.markdown(
-        t("fonction_de_cout.reduction.none", values=", ".join(f"{v:.2f}" for v in result.none), n=len(result.none))
-    )
+    with fold("reduction"):
+        left, right = st.columns(2, gap="large") if compact else (st.container(), st.container())
+        with left:
+            st.markdown(t("fonction_de_cout.reduction.intro"))
+            st.code(
+                "prediction = w * x + b\n"
+                'nn.MSELoss(reduction="mean")(prediction, y)\n'
+                'nn.MSELoss(reduction="sum")(prediction, y)\n'
+                'nn.MSELoss(reduction="none")(prediction, y)\n'
+                f"((prediction - y) ** 2).mean()   # {t('fonction_de_cout.reduction.by_hand')}",
+                language="python",
+            )
+        with right:
+            shown = predict_first(PAGE_ID, sum_question(result))
+    with fold("reduction_resultat"):
+        if not shown:
+            if compact:
+                st.caption(t("quiz.hidden_until_answer"))
+            return
+        columns = st.columns(3)
+        columns[0].metric('reduction="mean"', f"{result.mean:.4f}")
+        columns[1].metric('reduction="sum"', f"{result.sum:.4f}")
+        columns[2].metric("((prediction - y) ** 2).mean()", f"{result.by_hand:.4f}")
+        st.markdown(
+            t("fonction_de_cout.reduction.none", values=", ".join(f"{v:.2f}" for v in result.none), n=len(result.none))
+        )
 
 
 def custom_section(data: Dataset, w: float, b: float, delta: float) -> str:
     st.markdown(t("fonction_de_cout.custom.intro"))
-    name = url_state.selectbox(
-        t("fonction_de_cout.custom.choice"),
-        tuple(core.CUSTOM_LOSSES),
-        key="perso",
-        format_func=lambda option: t(f"fonction_de_cout.custom.{option}"),
-    )
-    st.markdown(t(f"fonction_de_cout.custom.{name}_why"))
-    st.code(core.custom_loss_source(name), language="python")
+    compact = presentation_mode()  # a slide: the choice beside its code
+    left, right = st.columns(2, gap="large") if compact else (st.container(), st.container())
+    with left:
+        name = url_state.selectbox(
+            t("fonction_de_cout.custom.choice"),
+            tuple(core.CUSTOM_LOSSES),
+            key="perso",
+            format_func=lambda option: t(f"fonction_de_cout.custom.{option}"),
+        )
+        st.markdown(t(f"fonction_de_cout.custom.{name}_why"))
+    with right:
+        st.code(core.custom_loss_source(name), language="python")
     value = core.loss_function(name, delta)(w * data.x + b, data.y).item()
     by_autograd = core.loss_gradient(data, name, delta, w, b)
     by_difference = core.finite_difference_gradient(data, name, delta, w, b)

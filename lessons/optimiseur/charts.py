@@ -23,12 +23,35 @@ from components.slides import HIDDEN_PREFIX, NAVIGATION_KEY
 
 # Okabe-Ito: told apart with every common colour-vision deficiency, and on a projector.
 OPTIMIZER_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
+
+
+@dataclass(frozen=True)
+class ChartSize:
+    """The strips' pixel sizes: the map, the gap between strips, a side strip, the height."""
+
+    map_px: int
+    gap_px: int
+    side_px: int
+    height_px: int
+
+    @property
+    def fit_left_px(self) -> int:
+        """The regression strip's left edge, right of the loss strip."""
+        return self.map_px + 2 * self.gap_px + self.side_px
+
+    def fit_x(self) -> alt.Scale:
+        return alt.Scale(
+            domain=list(LINE_X_RANGE), range=[self.fit_left_px, self.fit_left_px + self.side_px], nice=False
+        )
+
+    def fit_y(self) -> alt.Scale:
+        return alt.Scale(domain=[-6, 8], range=[self.height_px, 0], nice=False)
+
+
 # Sized to fit a 1280 px laptop screen with the sidebar open (the map, loss and line strips).
-MAP_PX, GAP_PX, SIDE_PX, HEIGHT_PX = 300, 45, 160, 320
-# The regression strip, right of the loss strip: its left edge and its fixed axes.
-FIT_LEFT_PX = MAP_PX + 2 * GAP_PX + SIDE_PX
-FIT_X = alt.Scale(domain=list(LINE_X_RANGE), range=[FIT_LEFT_PX, FIT_LEFT_PX + SIDE_PX], nice=False)
-FIT_Y = alt.Scale(domain=[-6, 8], range=[HEIGHT_PX, 0], nice=False)
+FULL = ChartSize(map_px=300, gap_px=45, side_px=160, height_px=320)
+# Presentation mode: zoomed by the projector's stylesheet, beside its controls on a 1280 × 720 slide.
+COMPACT = ChartSize(map_px=210, gap_px=35, side_px=100, height_px=210)
 # Milliseconds per optimizer step. At × 1 one step a frame (60 Hz): the browser draws a
 # new picture every frame; × 0.5 holds each step two frames.
 SPEEDS_MS = {"0.5": 33, "1": 16, "2": 8}
@@ -98,10 +121,12 @@ class MapScales:
     y: alt.Scale
 
     @classmethod
-    def for_ranges(cls, x_range: tuple[float, float], y_range: tuple[float, float]) -> "MapScales":
+    def for_ranges(
+        cls, x_range: tuple[float, float], y_range: tuple[float, float], size: ChartSize = FULL
+    ) -> "MapScales":
         return cls(
-            x=alt.Scale(domain=list(x_range), range=[0, MAP_PX], nice=False, zero=False),
-            y=alt.Scale(domain=list(y_range), range=[HEIGHT_PX, 0], nice=False, zero=False),
+            x=alt.Scale(domain=list(x_range), range=[0, size.map_px], nice=False, zero=False),
+            y=alt.Scale(domain=list(y_range), range=[size.height_px, 0], nice=False, zero=False),
         )
 
     def position(self) -> dict[str, alt.X | alt.Y]:
@@ -118,6 +143,7 @@ def animated_chart(
     ms_per_step: int,
     labels: dict[str, str],
     with_fit: bool = False,
+    size: ChartSize = FULL,
 ) -> alt.LayerChart:
     """The chart's structure; `order` lists the optimizers' labels, in colour order.
 
@@ -126,7 +152,7 @@ def animated_chart(
     are drawn in this order, so the paths and the moving points sit above the map.
     """
     current = current_step_expression(steps, ms_per_step)
-    map_scales = MapScales.for_ranges(*ranges)
+    map_scales = MapScales.for_ranges(*ranges, size)
     palette = alt.Scale(domain=order, range=list(OPTIMIZER_COLOURS[: len(order)]))
     quiet_colour = alt.Color("label:N", scale=palette, legend=None)  # the map's paths carry the legend
     layers = [
@@ -136,23 +162,25 @@ def animated_chart(
         minima_layer(map_scales),
         paths_layer(map_scales, current, palette),
         moving_points_layer(map_scales, current, quiet_colour),
-        loss_layer(current, steps, log_scale, quiet_colour, labels),
+        loss_layer(current, steps, log_scale, quiet_colour, labels, size),
     ]
     if with_fit:
-        layers += [fit_points_layer(labels), fit_lines_layer(current, quiet_colour)]
-    return layered_chart(layers, steps, labels, strips=3 if with_fit else 2)
+        layers += [fit_points_layer(labels, size), fit_lines_layer(current, quiet_colour, size)]
+    return layered_chart(layers, steps, labels, strips=3 if with_fit else 2, size=size)
 
 
-def layered_chart(layers: list[alt.Chart], steps: int, labels: dict[str, str], strips: int) -> alt.LayerChart:
+def layered_chart(
+    layers: list[alt.Chart], steps: int, labels: dict[str, str], strips: int, size: ChartSize = FULL
+) -> alt.LayerChart:
     """The layers in one view, each strip with its own scales, under the play and scrub controls."""
     playing = alt.param(name="playing", value=True, bind=alt.binding_checkbox(name=labels["play"]))
     scrub = alt.param(name="scrub", value=0, bind=alt.binding_range(min=0, max=steps, step=1, name=labels["scrub"]))
-    width = MAP_PX + (strips - 1) * (GAP_PX + SIDE_PX)
+    width = size.map_px + (strips - 1) * (size.gap_px + size.side_px)
     return (
         alt.layer(*layers)
         .resolve_scale(x="independent", y="independent")
         .add_params(playing, scrub)
-        .properties(width=width, height=HEIGHT_PX, autosize=alt.AutoSizeParams(type="pad"))
+        .properties(width=width, height=size.height_px, autosize=alt.AutoSizeParams(type="pad"))
     )
 
 
@@ -239,14 +267,16 @@ def moving_points_layer(map_scales: MapScales, current: str, colour: alt.Color) 
     )
 
 
-def loss_layer(current: str, steps: int, log_scale: bool, colour: alt.Color, labels: dict[str, str]) -> alt.Chart:
+def loss_layer(
+    current: str, steps: int, log_scale: bool, colour: alt.Color, labels: dict[str, str], size: ChartSize = FULL
+) -> alt.Chart:
     """The loss curves in the strip right of the map, drawn up to the current step.
 
     On a log scale a loss of 0 has no place, so those rows are left out.
     """
-    left = MAP_PX + GAP_PX
-    side_x = alt.Scale(domain=[0, steps], range=[left, left + SIDE_PX])
-    loss_y = alt.Scale(type="log" if log_scale else "linear", range=[HEIGHT_PX, 0])
+    left = size.map_px + size.gap_px
+    side_x = alt.Scale(domain=[0, steps], range=[left, left + size.side_px])
+    loss_y = alt.Scale(type="log" if log_scale else "linear", range=[size.height_px, 0])
     drawable = f"datum.step <= {current}" + (" && datum.loss > 0" if log_scale else "")
     return (
         alt.Chart(alt.NamedData(name="paths"))
@@ -260,27 +290,27 @@ def loss_layer(current: str, steps: int, log_scale: bool, colour: alt.Color, lab
     )
 
 
-def fit_points_layer(labels: dict[str, str]) -> alt.Chart:
+def fit_points_layer(labels: dict[str, str], size: ChartSize = FULL) -> alt.Chart:
     """The regression's data points, which do not move."""
     return (
         alt.Chart(alt.NamedData(name="fit_points"))
         .mark_point(filled=True, size=70, color=NEUTRAL_INK)
         .encode(
-            x=alt.X("x:Q", scale=FIT_X, axis=alt.Axis(title=labels["data_x"], orient="bottom")),
-            y=alt.Y("y:Q", scale=FIT_Y, axis=strip_axis(FIT_LEFT_PX, labels["data_y"])),
+            x=alt.X("x:Q", scale=size.fit_x(), axis=alt.Axis(title=labels["data_x"], orient="bottom")),
+            y=alt.Y("y:Q", scale=size.fit_y(), axis=strip_axis(size.fit_left_px, labels["data_y"])),
         )
     )
 
 
-def fit_lines_layer(current: str, colour: alt.Color) -> alt.Chart:
+def fit_lines_layer(current: str, colour: alt.Color, size: ChartSize = FULL) -> alt.Chart:
     """Each optimizer's line w·x + b at the current step: two rows (px, py) per line."""
     return (
         alt.Chart(alt.NamedData(name="fit_lines"))
         .transform_filter(f"datum.step == min({current}, datum.last)")
         .mark_line(strokeWidth=3, clip=True)
         .encode(
-            x=alt.X("px:Q", scale=FIT_X, axis=None),
-            y=alt.Y("py:Q", scale=FIT_Y, axis=None),
+            x=alt.X("px:Q", scale=size.fit_x(), axis=None),
+            y=alt.Y("py:Q", scale=size.fit_y(), axis=None),
             color=colour,
             detail="label:N",
         )

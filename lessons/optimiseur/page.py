@@ -13,12 +13,14 @@ from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.regression import LINE_X_RANGE
 from components.run_lock import let_others_run
-from components.slides import lesson_deck
+from components.slides import lesson_deck, presentation_mode
 from lessons.catalog import ALL_LESSONS
 from lessons.optimiseur import core, questions, sections
 from lessons.optimiseur.charts import (
     ANIMATION_KEYS_JS,
     CHART_KEY,
+    COMPACT,
+    FULL,
     SPEEDS_MS,
     START_SELECTION,
     animated_chart,
@@ -190,7 +192,7 @@ def fit_frames(labels: list[str], results: tuple[core.Trajectory, ...]) -> tuple
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_chart_template(
-    name: str, condition: float, labels: tuple[str, ...], steps: int, speed: str, lang: str
+    name: str, condition: float, labels: tuple[str, ...], steps: int, speed: str, lang: str, compact: bool = False
 ) -> dict:
     """The animated chart's Vega-Lite dict without its data: it depends only on the
     settings' structure, so most reruns reuse it and only swap the datasets."""
@@ -218,12 +220,13 @@ def cached_chart_template(
         SPEEDS_MS[speed],
         chart_labels,
         with_fit=name == core.REGRESSION,
+        size=COMPACT if compact else FULL,
     )
     return chart.to_dict(validate=False)  # the builder's output is validated in the unit tests
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_chart_spec(experiment: core.Experiment, speed: str, lang: str, preview: bool) -> dict:
+def cached_chart_spec(experiment: core.Experiment, speed: str, lang: str, preview: bool, compact: bool = False) -> dict:
     """The template filled with this setting's data (grid, trajectories, minima, line).
 
     `preview`: before the learner predicts, only the start of each path: the map, where
@@ -238,32 +241,96 @@ def cached_chart_spec(experiment: core.Experiment, speed: str, lang: str, previe
         paths = paths[paths.step == 0].assign(last=0, stopped=False)
         fit = None if fit is None else (fit[0], fit[1][fit[1].step == 0].assign(last=0))
     datasets = chart_datasets(cached_grid(name, condition), paths, list(chosen.minima), experiment.steps, fit=fit)
-    template = cached_chart_template(name, condition, labels, experiment.steps, speed, lang)
+    template = cached_chart_template(name, condition, labels, experiment.steps, speed, lang, compact)
     return {**template, "datasets": datasets}
 
 
 deck = lesson_deck(
-    PAGE_ID, "optimiseur", [("experience", "optimiseur.setup.title"), ("interieur", "optimiseur.inside.title")]
+    PAGE_ID,
+    "optimiseur",
+    [
+        ("experience", "optimiseur.slides.surface"),
+        ("optimiseurs", "optimiseur.optimizers.title"),
+        ("depart", "optimiseur.start.title"),
+        ("predire", "optimiseur.slides.converge"),
+        ("comparer", "optimiseur.slides.best"),
+        ("animation", "optimiseur.animation.title"),
+        ("resultats", "optimiseur.slides.results"),
+        ("interieur", "optimiseur.inside.title"),
+        ("interieur_pas", "optimiseur.slides.inside_table"),
+    ],
 )
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
 
 
+def after_prediction_notice() -> None:
+    """On a slide whose result waits for a prediction made on an earlier slide."""
+    if presentation_mode():
+        st.caption(t("optimiseur.slides.after_prediction"))
+
+
 # Everything below reads the experiment's widgets (the code twin and the quiz too): one
 # fragment, so moving a widget redraws the lesson without the router and the sidebar.
+# In presentation mode each part is a slide of its own: settings, predict, watch, read.
 @partial_rerun(PAGE_ID)
 def optimizer_experiment() -> None:
-    with deck.slide("experience"):  # settings and animation together: change lr, watch it run
+    with deck.slide("experience"):
         st.header(t("optimiseur.setup.title"), divider="gray")
         name, condition = surface_controls()
+    with deck.slide("optimiseurs"):
+        chosen_optimizers = sections.optimizer_slots()
+    with deck.slide("depart"):
+        st.subheader(t("optimiseur.start.title"))
         start = start_controls(name, condition)
-        specs, steps = sections.optimizer_controls()
-        experiment = core.Experiment(name, condition, specs, start, steps)
-        results = cached_trajectories(experiment)
-        labels = [spec.label for spec in specs]
-        chosen = core.surface(name, condition)
+        specs, steps = sections.run_controls(chosen_optimizers)
+    experiment = core.Experiment(name, condition, specs, start, steps)
+    results = cached_trajectories(experiment)
+    labels = [spec.label for spec in specs]
+    chosen = core.surface(name, condition)
 
-        st.header(t("optimiseur.animation.title"), divider="gray")
+    # Predict, then watch: the animation and the table answer these questions; until
+    # then the map shows only where each optimizer starts.
+    def converge_place():
+        slide = deck.slide("predire")
+        with slide:
+            st.header(t("optimiseur.animation.title"), divider="gray")
+        return slide
+
+    predicted = questions.predictions_before_the_run(
+        experiment, results, places=(converge_place, lambda: deck.slide("comparer"))
+    )
+    with deck.slide("animation"):
+        animation_section(experiment, results, predicted)
+    with deck.slide("resultats"):
+        if predicted:
+            sections.divergence_notices(experiment, results)
+            sections.results_table(labels, results, chosen)
+        else:
+            after_prediction_notice()
+    sections.inside_section(
+        experiment,
+        results,
+        question_place=lambda: deck.slide("interieur"),
+        table_place=lambda: deck.slide("interieur_pas"),
+        waiting=after_prediction_notice,
+    )
+    with deck.slide("code"):
+        st.header(t("optimiseur.twin_title"), divider="gray")
+        code_twin(optimizer_script(experiment, current_language()), "optimiseur.py")
+    with deck.slide("quiz"):
+        st.header(t("optimiseur.quiz_title"), divider="gray")
+        sections.quiz_section(experiment, results)
+
+
+def animation_section(experiment: core.Experiment, results: tuple[core.Trajectory, ...], predicted: bool) -> None:
+    """The speed, the animated chart and how to drive it; in presentation mode the
+    speed and the help sit beside a smaller chart, so the slide fits a projector."""
+    name, labels = experiment.surface, [spec.label for spec in experiment.specs]
+    chosen = core.surface(name, experiment.condition)
+    presenting = presentation_mode()
+    chart_area, side = st.columns([0.65, 0.35]) if presenting else (st.container(), st.container())
+    with side:
         speed = url_state.radio(
             t("optimiseur.animation.speed"),
             tuple(SPEEDS_MS),
@@ -272,11 +339,9 @@ def optimizer_experiment() -> None:
             format_func=lambda s: f"× {s}",
             horizontal=True,
         )
-        # Predict, then watch: the animation and the table answer these questions; until
-        # then the map shows only where each optimizer starts.
-        predicted = questions.predictions_before_the_run(experiment, results)
+    with chart_area:
         st.vega_lite_chart(
-            cached_chart_spec(experiment, speed, current_language(), preview=not predicted),
+            cached_chart_spec(experiment, speed, current_language(), preview=not predicted, compact=presenting),
             key=CHART_KEY,
             on_select=guarded_callback(PAGE_ID, use_clicked_start),
             selection_mode=[START_SELECTION],
@@ -285,21 +350,12 @@ def optimizer_experiment() -> None:
             if predicted
             else t("optimiseur.animation.preview_alt", surface=t(f"optimiseur.surface.{name}")),
         )
+    with side if presenting else chart_area:
         if not predicted:
             st.caption(t("optimiseur.animation.preview"))
         else:
             st.caption(t("optimiseur.animation.how"))
             st.html(ANIMATION_KEYS_JS, unsafe_allow_javascript=True)
-            sections.divergence_notices(experiment, results)
-            sections.results_table(labels, results, chosen)
-    with deck.slide("interieur"):
-        sections.inside_section(experiment, results)
-    with deck.slide("code"):
-        st.header(t("optimiseur.twin_title"), divider="gray")
-        code_twin(optimizer_script(experiment, current_language()), "optimiseur.py")
-    with deck.slide("quiz"):
-        st.header(t("optimiseur.quiz_title"), divider="gray")
-        sections.quiz_section(experiment, results)
 
 
 optimizer_experiment()

@@ -9,6 +9,8 @@ threshold) is not asked.
 
 import dataclasses
 import math
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 import streamlit as st
 
@@ -16,6 +18,7 @@ from components.i18n import t
 from components.optimizers import OptimizerSpec
 from components.quiz import ChoiceQuestion, NumberQuestion, predict_first
 from components.run_lock import let_others_run
+from components.slides import presentation_mode
 from lessons.optimiseur import core
 
 PAGE_ID = "optimiseur"
@@ -176,13 +179,23 @@ def what_if_question(experiment: core.Experiment) -> ChoiceQuestion | None:
     return None
 
 
-def predictions_before_the_run(experiment: core.Experiment, results: tuple[core.Trajectory, ...]) -> bool:
-    """The questions the animation and the results table answer; True once each is
-    answered or shown (the page then draws them)."""
+def predictions_before_the_run(
+    experiment: core.Experiment,
+    results: tuple[core.Trajectory, ...],
+    places: Sequence[Callable[[], AbstractContextManager]] = (nullcontext, nullcontext),
+) -> bool:
+    """The questions the animation and the results table answer, each drawn in its
+    place (a slide in presentation mode); True once each is answered or shown (the
+    page then draws them)."""
     shown = True
-    for question in (converge_question(experiment, results), best_question(experiment, results)):
-        if question is not None:
-            shown = predict_first(PAGE_ID, question) and shown  # every question drawn, none skipped
+    for question, place in zip(
+        (converge_question(experiment, results), best_question(experiment, results)), places, strict=True
+    ):
+        with place():
+            if question is not None:
+                shown = predict_first(PAGE_ID, question) and shown  # every question drawn, none skipped
+            elif presentation_mode():  # a slide of its own: say why it has no question
+                st.caption(t("optimiseur.slides.no_question"))
     return shown
 
 

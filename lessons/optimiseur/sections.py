@@ -3,6 +3,7 @@ optimizer's insides, and the quiz."""
 
 import dataclasses
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 import streamlit as st
 
@@ -12,6 +13,7 @@ from components.i18n import current_language, t, translate
 from components.optimizers import OPTIMIZER_KINDS, SCHEDULER_NAMES, OptimizerSpec
 from components.quiz import quiz
 from components.run_lock import let_others_run
+from components.slides import presentation_mode
 from lessons.optimiseur import core, questions
 
 PAGE_ID = "optimiseur"
@@ -59,7 +61,8 @@ def suffix(slot: int) -> str:
     return "" if slot == 0 else str(slot + 1)
 
 
-def optimizer_controls() -> tuple[tuple[OptimizerSpec, ...], int]:
+def optimizer_slots() -> dict[int, OptimizerSpec]:
+    """The four optimizer slots; returns the chosen ones by slot (SGD if none is)."""
     st.subheader(t("optimiseur.optimizers.title"))
     st.markdown(t("optimiseur.optimizers.intro"))
     columns = st.columns(MAX_OPTIMIZERS)
@@ -72,6 +75,11 @@ def optimizer_controls() -> tuple[tuple[OptimizerSpec, ...], int]:
     if not chosen:
         st.info(t("optimiseur.optimizers.none_chosen"))
         chosen[0] = OptimizerSpec()
+    return chosen
+
+
+def run_controls(chosen: dict[int, OptimizerSpec]) -> tuple[tuple[OptimizerSpec, ...], int]:
+    """The number of steps, and each optimizer's scheduler (in a fold)."""
     steps = url_state.slider(
         t("optimiseur.optimizers.steps"), key="pas", min_value=10, max_value=core.MAX_STEPS, value=150, step=10
     )
@@ -83,13 +91,16 @@ def scheduler_controls(chosen: dict[int, OptimizerSpec]) -> tuple[OptimizerSpec,
     specs = []
     with further_reading(t("optimiseur.further.schedulers")):
         st.markdown(t("optimiseur.further.schedulers_intro"))
-        for slot, spec in chosen.items():
-            scheduler = url_state.selectbox(
-                t("optimiseur.optimizers.scheduler_of", label=spec.label),
-                SCHEDULER_NAMES,
-                key=f"sched{suffix(slot)}",
-                format_func=labels("optimiseur.scheduler"),
-            )
+        # in presentation mode side by side, so the slide fits a projector's screen
+        places = st.columns(len(chosen)) if presentation_mode() else [st.container() for _ in chosen]
+        for place, (slot, spec) in zip(places, chosen.items(), strict=True):
+            with place:
+                scheduler = url_state.selectbox(
+                    t("optimiseur.optimizers.scheduler_of", label=spec.label),
+                    SCHEDULER_NAMES,
+                    key=f"sched{suffix(slot)}",
+                    format_func=labels("optimiseur.scheduler"),
+                )
             specs.append(dataclasses.replace(spec, scheduler=scheduler))
     return tuple(specs)
 
@@ -191,44 +202,70 @@ def results_table(labels: list[str], results: tuple[core.Trajectory, ...], chose
     st.table(rows, hide_index=True)
 
 
-def inside_section(experiment: core.Experiment, results: tuple[core.Trajectory, ...]) -> None:
-    """One optimizer's step, read from inside: p, its gradient, the lr, the update, opt.state[p]."""
+def inside_section(
+    experiment: core.Experiment,
+    results: tuple[core.Trajectory, ...],
+    question_place: Callable[[], AbstractContextManager] = nullcontext,
+    table_place: Callable[[], AbstractContextManager] = nullcontext,
+    waiting: Callable[[], None] = lambda: None,
+) -> None:
+    """One optimizer's step, read from inside: p, its gradient, the lr, the update, opt.state[p].
+
+    First a prediction of one SGD step (in `question_place`), then the table of any
+    step (in `table_place`), which waits for it; `waiting` draws what shows meanwhile."""
     specs = experiment.specs
-    st.header(t("optimiseur.inside.title"), divider="gray")
-    st.markdown(t("optimiseur.inside.intro"))
-    left, right = st.columns(2)
-    with left:
-        slot = int(
-            url_state.selectbox(
-                t("optimiseur.inside.which"),
-                [str(i) for i in range(len(specs))],
-                key="voir",
-                format_func=lambda i: specs[int(i)].label,
+    with question_place():
+        st.header(t("optimiseur.inside.title"), divider="gray")
+        predicted = questions.prediction_before_the_step(experiment)
+    with table_place():
+        st.markdown(t("optimiseur.inside.intro"))
+        if presentation_mode():  # the formula, then the controls stacked beside the table: fits a screen
+            formula_area = st.container()
+            controls, table_area = st.columns([2, 3])
+            left = right = controls
+        else:
+            left, right = st.columns(2)
+            formula_area = table_area = st.container()
+        with left:
+            slot = int(
+                url_state.selectbox(
+                    t("optimiseur.inside.which"),
+                    [str(i) for i in range(len(specs))],
+                    key="voir",
+                    format_func=lambda i: specs[int(i)].label,
+                )
             )
-        )
-    last = len(results[slot].points) - 1
-    if last < 1:
-        st.info(t("optimiseur.inside.no_step"))
-        return
-    with right:
-        step = (
-            1
-            if last == 1
-            else url_state.slider(
-                t("optimiseur.inside.step"),
-                key="pas_vu",
-                min_value=1,
-                max_value=last,
-                value=1,
-                help=t("optimiseur.inside.step_help"),
+        last = len(results[slot].points) - 1
+        if last < 1:
+            st.info(t("optimiseur.inside.no_step"))
+            return
+        with right:
+            step = (
+                1
+                if last == 1
+                else url_state.slider(
+                    t("optimiseur.inside.step"),
+                    key="pas_vu",
+                    min_value=1,
+                    max_value=last,
+                    value=1,
+                    help=t("optimiseur.inside.step_help"),
+                )
             )
-        )
-    if not questions.prediction_before_the_step(experiment):
-        return
+        with table_area:
+            if not predicted:
+                waiting()
+                return
+            step_table(experiment, slot, step, formula_area)
+
+
+def step_table(experiment: core.Experiment, slot: int, step: int, formula_area) -> None:
+    """The update formula of the optimizer in `slot` (in `formula_area`), and its quantities at `step`."""
+    specs = experiment.specs
     details = core.inspect_step(
         experiment.surface, experiment.condition, specs[slot], experiment.start, experiment.steps, step
     )
-    st.latex(FORMULAS[specs[slot].kind])
+    formula_area.latex(FORMULAS[specs[slot].kind])
     rows = [
         ("p_before", details.before),
         ("g = p.grad", details.gradient),

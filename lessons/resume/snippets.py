@@ -6,11 +6,28 @@ The comments come from the catalogues; tests run every script in a subprocess.
 from components.i18n import translate
 
 OBJECTIVE_IDS = ("tenseurs", "autograd", "fonction_de_cout", "optimiseur", "boucle_entrainement")
+# A script too long for one slide, and the comment (a key of `resume.code`) that opens
+# its second slide in presentation mode; the page shows it whole otherwise.
+SLIDE_BREAKS = {"boucle_entrainement": "boucle_entrainement.loop"}
+
+
+def _comment(key: str, lang: str) -> str:  # key: "<objective>.<name>"
+    return "# " + translate(f"resume.code.{key}", lang)
+
+
+def key_code_slides(objective: str, lang: str) -> list[str]:
+    """The key script in the parts its slides show: one part, or two cut before the
+    comment `SLIDE_BREAKS` names. Put back together, the parts are the whole script."""
+    script = key_code(objective, lang)
+    if objective not in SLIDE_BREAKS:
+        return [script]
+    first, cut, rest = script.partition(f"\n{_comment(SLIDE_BREAKS[objective], lang)}\n")
+    return [first + "\n", cut[1:] + rest]
 
 
 def key_code(objective: str, lang: str) -> str:
-    def comment(key: str) -> str:  # key: "<objective>.<name>"
-        return "# " + translate(f"resume.code.{key}", lang)
+    def comment(key: str) -> str:
+        return _comment(key, lang)
 
     scripts = {
         "tenseurs": f"""import torch

@@ -5,8 +5,10 @@ import torch
 
 from components.charts import show_chart_with_data
 from components.i18n import t
-from lessons.tenseurs.charts import CELLS, ink_cells, tensor_chart, tensor_shape
+from lessons.tenseurs.charts import CELL_PX, CELLS, ink_cells, tensor_chart, tensor_shape
 from lessons.tenseurs.core import SHOWN_SIDE, TensorFacts, tensor_cells, tensor_facts
+
+MIN_WIDTH_PX = 140  # the chart's toolbar is 119 px wide
 
 
 def show_tensor(
@@ -15,12 +17,17 @@ def show_tensor(
     """The tensor's picture, with a one-line description for screen readers."""
     cells = tensor_cells(tensor, mark)
     description = t("tenseurs.picture_alt", name=name, shape=tuple(tensor.shape), dtype=str(tensor.dtype))
+    rows, cols, slices = tensor_shape(cells.frame)
     show_chart_with_data(
         tensor_chart,
-        *tensor_shape(cells.frame),
+        rows,
+        cols,
+        slices,
         mark_meaning,
         datasets={CELLS: ink_cells(cells.frame, mark_meaning)},
-        width="content",
+        # A narrow picture (a scalar) gets room for its hover toolbar, which would stick
+        # out of the column on its left.
+        width="content" if cols * slices * CELL_PX >= MIN_WIDTH_PX else MIN_WIDTH_PX,
         alt=description,
     )  # up to 14 a page
     if cells.truncated:

@@ -24,7 +24,8 @@ TIMINGS_KEY = "tenseurs.timings"
 # --- NumPy bridge -----------------------------------------------------------------
 
 
-def numpy_section() -> ops.BridgeSpec:
+def numpy_section() -> tuple[ops.BridgeSpec, ops.Bridge]:
+    """The write and its code; `numpy_result` shows which tensors changed."""
     st.header(t("tenseurs.numpy.title"), divider="gray")
     st.markdown(t("tenseurs.numpy.intro"))
     default = ops.BridgeSpec()
@@ -53,6 +54,10 @@ def numpy_section() -> ops.BridgeSpec:
         f"copy = torch.tensor(a)         # {t('tenseurs.numpy.copies')}\n{spec.written}[{row}, {col}] = {value!r}",
         language="python",
     )
+    return spec, bridge
+
+
+def numpy_result(bridge: ops.Bridge) -> None:
     pictures = st.columns(3)
     for column, (name, values) in zip(
         pictures, (("a", torch.from_numpy(bridge.array)), ("shared", bridge.shared), ("copy", bridge.copy)), strict=True
@@ -61,7 +66,6 @@ def numpy_section() -> ops.BridgeSpec:
             st.markdown(f"`{name}`")
             show_tensor(values, name)
     st.markdown(t("tenseurs.numpy.verdict", shares=bridge.shares_memory))
-    return spec
 
 
 # --- Devices ----------------------------------------------------------------------
@@ -75,11 +79,14 @@ def devices_section(tensor: torch.Tensor) -> None:
     st.markdown(t("tenseurs.devices.intro"))
     st.code(f't_dev = t.to("{device}")\nt_cpu = t_dev.cpu()', language="python")
     st.markdown(t("tenseurs.devices.moved", device=moved.device, back=back.device))
-    other, message = ops.mixed_devices_error(str(device))
+
+
+def mix_section() -> None:
+    """PyTorch's refusal to add tensors that live on different devices."""
+    other, message = ops.mixed_devices_error(str(selected_device()))
     st.subheader(t("tenseurs.devices.mix_title"))
     st.code(f'torch.ones(3, device="{other}") + torch.ones(3)', language="python")
     show_error("tenseurs.devices.mix_meta" if other == "meta" else "tenseurs.devices.mix_gpu", message, other=other)
-    timing_panel()
 
 
 def timing_panel() -> None:

@@ -3,6 +3,7 @@
 import dataclasses
 
 import streamlit as st
+import torch
 
 from components import url_state
 from components.chapter_path import chapter_links
@@ -13,7 +14,7 @@ from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.slides import lesson_deck
 from lessons.catalog import ALL_LESSONS
-from lessons.tenseurs import memory, sections
+from lessons.tenseurs import manipulate, memory, questions, sections
 from lessons.tenseurs.core import (
     CONSTRUCTORS,
     FLOAT_DTYPES,
@@ -117,7 +118,7 @@ def constructor_extras(constructor: str) -> dict:
     return {}
 
 
-def create_section():
+def create_section() -> tuple[CreateSpec, torch.Tensor]:
     """The learner's tensor `t`. A refused typed list keeps the previous tensor."""
     st.header(t("tenseurs.create.title"), divider="gray")
     st.markdown(t("tenseurs.create.intro"))
@@ -136,13 +137,18 @@ def create_section():
         except TensorInputError:  # the dtype changed since: back to the default list
             spec = dataclasses.replace(spec, literal=CreateSpec.literal, dtype="float32")
             tensor = create_tensor(spec)
-    predicted = sections.bytes_question(tensor)
-    picture, facts = st.columns([3, 2], gap="large")
-    with picture:
-        show_tensor(tensor, "t")
+    show_tensor(tensor, "t")
+    return spec, tensor
+
+
+def memory_section(tensor) -> None:
+    """How many bytes `t` takes, asked before the facts table that answers it."""
+    st.subheader(t("tenseurs.facts.title"))
+    question, facts = st.columns([3, 2], gap="large")
+    with question:
+        predicted = questions.bytes_question(tensor)
     with facts:
         show_facts(tensor_facts(tensor), show_bytes=predicted)
-    return spec, tensor
 
 
 deck = lesson_deck(
@@ -150,9 +156,13 @@ deck = lesson_deck(
     "tenseurs",
     [
         ("creer", "tenseurs.create.title"),
-        ("manipuler", "tenseurs.manipulate.title"),
+        ("memoire", "tenseurs.facts.title"),
+        *manipulate.MANIPULATE_SLIDES,
         ("numpy", "tenseurs.numpy.title"),
+        ("numpy_resultat", "tenseurs.numpy.result_title"),
         ("appareils", "tenseurs.devices.title"),
+        ("melange", "tenseurs.devices.mix_title"),
+        ("chrono", "tenseurs.devices.timing_title"),
     ],
 )
 with deck.slide("intro"):
@@ -165,12 +175,22 @@ with deck.slide("intro"):
 def tensors_experiment() -> None:
     with deck.slide("creer"):
         spec, tensor = create_section()
-    with deck.slide("manipuler"):
-        choices = sections.manipulate_section(tensor)
+    with deck.slide("memoire"):
+        memory_section(tensor)
+    choices = manipulate.manipulate_section(tensor, deck)  # its own slides
     with deck.slide("numpy"):
-        choices = dataclasses.replace(choices, bridge=memory.numpy_section())
+        bridge_spec, bridge = memory.numpy_section()
+    with deck.slide("numpy_resultat"):
+        if deck.active:  # on the page, the pictures follow the code
+            st.subheader(t("tenseurs.numpy.result_title"))
+        memory.numpy_result(bridge)
+    choices = dataclasses.replace(choices, bridge=bridge_spec)
     with deck.slide("appareils"):
         memory.devices_section(tensor)
+    with deck.slide("melange"):
+        memory.mix_section()
+    with deck.slide("chrono"):
+        memory.timing_panel()
     with deck.slide("code"):
         st.header(t("tenseurs.twin_title"), divider="gray")
         code_twin(lesson_script(spec, choices, current_language()), "tenseurs.py")

@@ -13,9 +13,8 @@ import torch
 
 from components import url_state
 from components.i18n import t, tn
-from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz
+from components.quiz import NumberQuestion, quiz
 from lessons.tenseurs import manipulations as ops
-from lessons.tenseurs.core import tensor_facts
 from lessons.tenseurs.display import show_shape_and_stride, show_tensor
 
 PAGE_ID = "tenseurs"
@@ -31,26 +30,7 @@ def show_error(message_key: str, pytorch_message: str, **values: object) -> None
 # --- Manipulate -----------------------------------------------------------------
 
 
-def manipulate_section(tensor: torch.Tensor) -> ops.Steps:
-    st.header(t("tenseurs.manipulate.title"), divider="gray")
-    names = ("elementwise", "matmul", "broadcast", "shape", "indexing", "reduction")
-    tabs = st.tabs([t(f"tenseurs.{name}.tab") for name in names])
-    with tabs[0]:
-        elementwise = elementwise_step(tensor)
-    with tabs[1]:
-        matmul = matmul_step()
-    with tabs[2]:
-        broadcast = broadcast_step()
-    with tabs[3]:
-        shape = shape_step(tensor)
-    with tabs[4]:
-        indexing = indexing_step(tensor)
-    with tabs[5]:
-        reduction = reduction_step(tensor)
-    return ops.Steps(elementwise, matmul, broadcast, shape, indexing, reduction)
-
-
-def elementwise_step(tensor: torch.Tensor) -> ops.ElementwiseSpec:
+def elementwise_step(tensor: torch.Tensor) -> tuple[ops.ElementwiseSpec, ops.Outcome]:
     st.markdown(t("tenseurs.elementwise.intro"))
     left, right = st.columns(2)
     with left:
@@ -65,16 +45,19 @@ def elementwise_step(tensor: torch.Tensor) -> ops.ElementwiseSpec:
         )
     expression = f"t {op} {operand!r}"
     st.code(f"r = {expression}", language="python")
-    outcome = ops.elementwise(tensor, op, operand)
+    return ops.ElementwiseSpec(op, operand), ops.elementwise(tensor, op, operand)
+
+
+def elementwise_result(outcome: ops.Outcome) -> None:
     if outcome.error:
         show_error("tenseurs.elementwise.error", outcome.error)
     else:
         show_tensor(outcome.result, "r")
         show_shape_and_stride(outcome.result, "r")
-    return ops.ElementwiseSpec(op, operand)
 
 
-def matmul_step() -> ops.MatmulSpec:
+def matmul_step() -> tuple[ops.MatmulSpec, ops.MatmulDemo]:
+    """The sizes and the code; then the question, and `matmul_result` draws `a`, `b`, `c`."""
     st.markdown(t("tenseurs.matmul.intro"))
     sides = st.columns(4)
     keys = {"m": "mm_m", "k": "mm_k", "k_b": "mm_kb", "n": "mm_n"}  # field -> widget key
@@ -91,7 +74,10 @@ def matmul_step() -> ops.MatmulSpec:
         f"b = torch.arange({k_b * n}.).reshape({k_b}, {n}){'.T' if transpose_b else ''}\nc = a @ b",
         language="python",
     )
-    predicted = matmul_question(demo)
+    return ops.MatmulSpec(m, k, k_b, n, transpose_b), demo
+
+
+def matmul_result(demo: ops.MatmulDemo, predicted: bool) -> None:
     pictures = st.columns(3)
     with pictures[0]:
         st.markdown(f"`a` {tuple(demo.a.shape)}")
@@ -122,7 +108,6 @@ def matmul_step() -> ops.MatmulSpec:
                     c_shape=tuple(demo.product.result.shape),
                 )
             )
-    return ops.MatmulSpec(m, k, k_b, n, transpose_b)
 
 
 def column_slider(column, label: str, *, key: str, default: int, high: int) -> int:
@@ -130,7 +115,7 @@ def column_slider(column, label: str, *, key: str, default: int, high: int) -> i
         return url_state.slider(label, key=key, min_value=1, max_value=high, value=default)
 
 
-def broadcast_step() -> ops.BroadcastSpec:
+def broadcast_step() -> tuple[ops.BroadcastSpec, ops.BroadcastDemo]:
     st.markdown(t("tenseurs.broadcast.intro"))
     default = ops.BroadcastSpec()
     sides = (  # (tensor, dim, widget key, default side)
@@ -152,9 +137,14 @@ def broadcast_step() -> ops.BroadcastSpec:
         f"b = torch.arange({rows_b * cols_b}).reshape{shape_b} * 10\nc = a + b",
         language="python",
     )
+    return ops.BroadcastSpec(shape_a, shape_b), demo
+
+
+def broadcast_result(spec: ops.BroadcastSpec, demo: ops.BroadcastDemo) -> None:
+    shape_a, shape_b = spec.shape_a, spec.shape_b
     if demo.outcome.error:
         show_error("tenseurs.broadcast.error", demo.outcome.error, a_shape=shape_a, b_shape=shape_b)
-        return ops.BroadcastSpec(shape_a, shape_b)
+        return
     st.caption(t("tenseurs.broadcast.legend"))
     pictures = st.columns(3)
     # The stride is read from the expanded view itself: 0 along a stretched dimension.
@@ -167,10 +157,10 @@ def broadcast_step() -> ops.BroadcastSpec:
     with pictures[2]:
         st.markdown(f"`c = a + b` {tuple(demo.outcome.result.shape)}")
         show_tensor(demo.outcome.result, "c")
-    return ops.BroadcastSpec(shape_a, shape_b)
 
 
-def shape_step(tensor: torch.Tensor) -> ops.ShapeSpec:
+def shape_step(tensor: torch.Tensor) -> tuple[ops.ShapeSpec, torch.Tensor, ops.Outcome]:
+    """The operation and its code; `shape_result` shows `s`, then `r` or the refusal."""
     st.markdown(t("tenseurs.shape.intro"))
     ndim = tensor.dim()
     left, right = st.columns(2)
@@ -196,8 +186,12 @@ def shape_step(tensor: torch.Tensor) -> ops.ShapeSpec:
     source_code = "t" + (".transpose(0, 1)" if start_transposed else "") + (".contiguous()" if make_contiguous else "")
     argument = {"reshape": target, "view": target, "transpose": dims[:2], "permute": dims}[op]
     st.code(f"s = {source_code}\nr = s.{op}{argument}", language="python")
+    return ops.ShapeSpec(op, target, dims, start_transposed, make_contiguous), source, outcome
+
+
+def shape_result(spec: ops.ShapeSpec, source: torch.Tensor, outcome: ops.Outcome) -> None:
     show_shape_and_stride(source, "s")
-    remark = ops.shape_remark(op, source, outcome)
+    remark = ops.shape_remark(spec.op, source, outcome)
     if outcome.error:
         show_error("tenseurs.shape.view_error", outcome.error)
     else:
@@ -206,8 +200,9 @@ def shape_step(tensor: torch.Tensor) -> ops.ShapeSpec:
     if remark in ("not_contiguous", "still_contiguous"):
         st.info(t("tenseurs.shape.same_memory") + " " + t(f"tenseurs.shape.{remark}"), icon=":material/lightbulb:")
     elif remark == "view_ok_strided":
-        st.info(t("tenseurs.shape.view_ok_strided", target=target, numel=source.numel()), icon=":material/lightbulb:")
-    return ops.ShapeSpec(op, target, dims, start_transposed, make_contiguous)
+        st.info(
+            t("tenseurs.shape.view_ok_strided", target=spec.target, numel=source.numel()), icon=":material/lightbulb:"
+        )
 
 
 def choose_tuple(label: str, options: list[tuple[int, ...]], *, key: str) -> tuple[int, ...]:
@@ -216,7 +211,8 @@ def choose_tuple(label: str, options: list[tuple[int, ...]], *, key: str) -> tup
     return by_text[url_state.selectbox(label, list(by_text), key=key)]
 
 
-def indexing_step(tensor: torch.Tensor) -> ops.IndexingSpec:
+def indexing_step(tensor: torch.Tensor) -> tuple[ops.IndexingSpec, tuple[slice, ...]]:
+    """The slices and their code; then the question, and `indexing_result`."""
     st.markdown(t("tenseurs.indexing.intro"))
     columns = st.columns(tensor.dim())
     slices = []
@@ -239,10 +235,12 @@ def indexing_step(tensor: torch.Tensor) -> ops.IndexingSpec:
             )
         slices.append((start, None if stop == side else stop, step))  # t[1:] rather than t[1:2]
     chosen = tuple(slice(*part) for part in slices)
-    selected, mask = ops.selection(tensor, chosen)
     st.code(f"r = {ops.slice_text(chosen)}", language="python")
-    if not selection_question(tensor, chosen, selected):  # the highlighted cells would answer it
-        return ops.IndexingSpec(tuple(slices))
+    return ops.IndexingSpec(tuple(slices)), chosen
+
+
+def indexing_result(tensor: torch.Tensor, selected: torch.Tensor, mask: torch.Tensor) -> None:
+    """`t` with the selected cells highlighted, and `r`."""
     pictures = st.columns(2)
     with pictures[0]:
         st.markdown(t("tenseurs.indexing.highlight"))
@@ -253,7 +251,6 @@ def indexing_step(tensor: torch.Tensor) -> ops.IndexingSpec:
             show_tensor(selected, "r")
         else:
             st.info(t("tenseurs.indexing.empty"))
-    return ops.IndexingSpec(tuple(slices))
 
 
 def reduction_step(tensor: torch.Tensor) -> ops.ReductionSpec:
@@ -282,79 +279,6 @@ def reduction_step(tensor: torch.Tensor) -> ops.ReductionSpec:
         st.markdown(t("tenseurs.reduction.indices"))
         show_tensor(reduction.indices, "indices")
     return ops.ReductionSpec(op, dim, keepdim)
-
-
-# --- Questions asked before their result ------------------------------------------
-
-
-def bytes_question(tensor: torch.Tensor) -> bool:
-    """Before the facts table, whose bytes row answers it."""
-    facts = tensor_facts(tensor)
-    return predict_first(
-        PAGE_ID,
-        NumberQuestion(
-            "bytes",
-            t("tenseurs.quiz.bytes", shape=facts.shape, dtype=facts.dtype),
-            expected=float(facts.nbytes),
-            explanation=tn(
-                "tenseurs.quiz.bytes_why",
-                facts.nbytes,
-                numel=facts.numel,
-                size=facts.element_size,
-                dtype=facts.dtype,
-                bits=8 * facts.element_size,
-            ),
-            tolerance=0.5,
-            relative=0.0,
-        ),
-    )
-
-
-def matmul_question(demo: ops.MatmulDemo) -> bool:
-    """Before `c = a @ b`: its shape, or PyTorch's refusal."""
-    impossible = t("tenseurs.quiz.impossible")
-    expected = impossible if demo.product.error else str(tuple(demo.product.result.shape))
-    a_rows, a_cols = demo.a.shape
-    b_rows, b_cols = demo.b.shape
-    choices = dict.fromkeys(
-        [str((a_rows, b_cols)), str((a_cols, b_rows)), str((a_rows, a_cols)), str((b_rows, b_cols)), impossible]
-    )
-    why = "matmul_why_error" if demo.product.error else "matmul_why"
-    return predict_first(
-        PAGE_ID,
-        ChoiceQuestion(
-            "matmul_shape",
-            t("tenseurs.quiz.matmul", a_shape=(a_rows, a_cols), b_shape=(b_rows, b_cols)),
-            choices=tuple(choices),
-            expected=expected,
-            explanation=t(
-                f"tenseurs.quiz.{why}",
-                a_shape=(a_rows, a_cols),
-                b_shape=(b_rows, b_cols),
-                answer=expected,
-                a_cols=a_cols,
-                b_rows=b_rows,
-                a_rows=a_rows,
-                b_cols=b_cols,
-            ),
-        ),
-    )
-
-
-def selection_question(tensor: torch.Tensor, chosen: tuple[slice, ...], selected: torch.Tensor) -> bool:
-    """Before the highlighted picture of `t` and `r`: how many elements the slices keep."""
-    kept = " × ".join(str(side) for side in selected.shape)
-    return predict_first(
-        PAGE_ID,
-        NumberQuestion(
-            "selection",
-            t("tenseurs.quiz.selection", expression=ops.slice_text(chosen), shape=tuple(tensor.shape)),
-            expected=float(selected.numel()),
-            explanation=tn("tenseurs.quiz.selection_why", selected.numel(), shape=tuple(selected.shape), product=kept),
-            tolerance=0.5,
-            relative=0.0,
-        ),
-    )
 
 
 # --- Quiz ---------------------------------------------------------------------------

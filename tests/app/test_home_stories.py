@@ -1,9 +1,24 @@
 """Stories on the home page: a learner moves x, reads the code twin, answers the quiz."""
 
+from components.slides import HIDDEN_PREFIX, SHOWN_PREFIX
 from tests.twin_check import assert_twin_matches
 
 from .conftest import texts
 from .prediction import answer, question_form, show_without_answering
+
+
+def slide_keys(app, prefix: str) -> list[str]:
+    """Keys of the slide containers drawn whose key starts with `prefix`."""
+    found = []
+
+    def visit(node):
+        for child in getattr(node, "children", {}).values():
+            if isinstance(getattr(child, "key", None), str) and child.key.startswith(prefix):
+                found.append(child.key)
+            visit(child)
+
+    visit(app.main)
+    return found
 
 
 def metrics(app):
@@ -73,3 +88,18 @@ def test_checking_without_an_answer_asks_for_one(open_app):
 def test_the_environment_table_speaks_french(open_app):
     labels = list(metrics(open_app()))  # the demo's y, x.grad, y.grad_fn, then the environment
     assert labels[-4:] == ["Python", "PyTorch", "Streamlit", "CUDA (version de compilation)"]
+
+
+def test_on_slides_the_demo_is_five_slides_and_x_still_moves_it(open_app):
+    """Presentation mode: settings, question, numbers, code and quiz each on a slide of
+    their own (a 1280 x 720 projector shows each whole), the page rerun whole."""
+    app = open_app(presentation="1", diapo="5")
+    assert "**5\u00a0/\u00a012** · Ce que PyTorch a calculé" in texts(app)
+    assert slide_keys(app, SHOWN_PREFIX) == [f"{SHOWN_PREFIX}accueil_piliers_resultat"]
+    hidden = slide_keys(app, HIDDEN_PREFIX)
+    for slide in ("piliers", "piliers_question", "piliers_code", "piliers_quiz", "peripheriques"):
+        assert f"{HIDDEN_PREFIX}accueil_{slide}" in hidden
+    app.slider(key="x").set_value(2.0).run()
+    assert not app.exception
+    assert metrics(app)["x.grad"] == "7.0000"
+    assert "**5\u00a0/\u00a012** · Ce que PyTorch a calculé" in texts(app)

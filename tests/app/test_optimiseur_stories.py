@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from components.i18n import translate
 from components.optimizers import OptimizerSpec
 from components.regression import DataSettings, least_squares, make_dataset
 from lessons.optimiseur import core
@@ -168,3 +169,14 @@ def test_a_tie_at_the_shown_precision_is_the_answer(optimizer_page):
     form.radio[0].set_value("à égalité")
     form.button[0].click().run()
     assert "Bonne réponse\u00a0!" in [success.value for success in app.success]
+
+
+def test_in_presentation_mode_predict_then_watch_then_read_on_separate_slides(optimizer_page):
+    """The questions on their slides; the results slide waits for them, then shows the table."""
+    app = optimizer_page(presentation="1", diapo="8")
+    assert not app.exception
+    assert translate("optimiseur.slides.after_prediction", "fr") in [caption.value for caption in app.caption]
+    assert not app.table
+    app = show_results(app)
+    assert not app.exception
+    assert app.table  # the results table, once both predictions are shown

@@ -52,16 +52,22 @@ def test_the_slide_survives_reruns_and_the_buttons_move_it(open_app, lesson):
     assert not app.exception
 
 
+def slide_count(app) -> int:
+    """N in the indicator '**2 / N** · title'."""
+    return int(position(app).split("**")[1].split("\u00a0/\u00a0")[1])
+
+
 def test_the_last_slide_is_the_quiz_and_next_stops_there(open_app):
-    app = open_app(page="lessons/optimiseur/page.py", presentation="1", diapo="5")
+    total = slide_count(open_app(page="lessons/optimiseur/page.py", presentation="1"))
+    app = open_app(page="lessons/optimiseur/page.py", presentation="1", diapo=str(total))
     assert position(app).endswith(translate("optimiseur.quiz_title", "fr"))
     assert app.button(key=NEXT_KEY).disabled
 
 
 def test_only_the_current_slide_is_shown_the_others_are_hidden(open_app):
     app = open_app(page="lessons/tenseurs/page.py", presentation="1", diapo="3")
-    assert slide_keys(app, SHOWN_PREFIX) == [f"{SHOWN_PREFIX}tenseurs_manipuler"]
-    assert len(slide_keys(app, HIDDEN_PREFIX)) == 6
+    assert len(slide_keys(app, SHOWN_PREFIX)) == 1
+    assert len(slide_keys(app, HIDDEN_PREFIX)) == slide_count(app) - 1
     assert any(
         f"st-key-{HIDDEN_PREFIX}" in element.proto.body for element in app.get("html")
     )  # the stylesheet hides them

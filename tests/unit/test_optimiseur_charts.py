@@ -11,6 +11,8 @@ from lessons.optimiseur import core
 from lessons.optimiseur.charts import (
     ANIMATION_KEYS_JS,
     CHART_KEY,
+    COMPACT,
+    FULL,
     animated_chart,
     chart_datasets,
     current_step_expression,
@@ -71,3 +73,13 @@ def test_the_keyboard_script_finds_the_chart_and_the_slides_by_their_keys():
     assert f'[class*="st-key-{HIDDEN_PREFIX}"]' in ANIMATION_KEYS_JS
     assert f'document.querySelector(".st-key-{NAVIGATION_KEY}")' in ANIMATION_KEYS_JS
     assert "$" not in ANIMATION_KEYS_JS  # every placeholder filled
+
+
+def test_the_compact_chart_for_a_slide_is_smaller_and_still_valid():
+    chosen = core.surface(core.REGRESSION)
+    args = (["adam"], (chosen.x_range, chosen.y_range), (0.6, 0.4), chosen.log_colour, 20, 30, LABELS)
+    full = animated_chart(*args, with_fit=True).to_dict()
+    compact = animated_chart(*args, with_fit=True, size=COMPACT).to_dict()
+    assert (compact["width"], compact["height"]) < (full["width"], full["height"])
+    assert compact["width"] == COMPACT.map_px + 2 * (COMPACT.gap_px + COMPACT.side_px)
+    assert FULL.height_px == full["height"]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from components.i18n import LANGUAGES
-from lessons.resume.snippets import OBJECTIVE_IDS, key_code
+from components.i18n import LANGUAGES, translate
+from lessons.resume.snippets import OBJECTIVE_IDS, SLIDE_BREAKS, key_code, key_code_slides
 from tests.twin_check import run_twin
 
 
@@ -24,3 +24,14 @@ def test_the_scripts_compute_what_their_comments_say():
 def test_comments_follow_the_language(lang):
     text = key_code("autograd", lang)
     assert ("# La passe arrière" in text) == (lang == "fr")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("objective", OBJECTIVE_IDS)
+def test_the_slides_cut_a_long_script_in_two_and_lose_nothing(objective, lang):
+    parts = key_code_slides(objective, lang)
+    assert "".join(parts) == key_code(objective, lang)
+    assert len(parts) == (2 if objective in SLIDE_BREAKS else 1)
+    if len(parts) == 2:  # the loop and the validation on a slide of their own
+        assert parts[1].startswith("# " + translate("resume.code.boucle_entrainement.loop", lang))
+        assert "optimizer = torch.optim.SGD" in parts[0] and "for epoch" in parts[1]
