@@ -54,8 +54,9 @@ def measure(browser, server, path: str) -> dict[str, float]:
     page.wait_for_selector("[data-testid='stVegaLiteChart'] :is(canvas, svg.marks)", timeout=120_000)
     if "optimiseur" in path:
         page.wait_for_selector(IDLE, timeout=120_000)
-        for question_id in ("converge", "best"):  # the paths show once the learner has predicted
-            page.locator(f".st-key-quiz-revealed-optimiseur-{question_id}-button button").click()
+        buttons = page.locator("[class*='st-key-quiz-revealed-'] button:visible")
+        while buttons.count():  # the paths show once the learner has predicted (or skipped)
+            buttons.first.click()
             page.wait_for_selector(IDLE, timeout=120_000)
     page.get_by_test_id("stVegaLiteChart").first.scroll_into_view_if_needed()
     page.wait_for_timeout(1000)

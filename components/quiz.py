@@ -157,6 +157,17 @@ def predict_first(page_id: str, question: Question, *, refresh_page: bool = Fals
     return False
 
 
+def result_pending(page_id: str, question_id: str) -> None:
+    """Where a result waits for a question asked further up (on the previous slide in
+    presentation mode): says so, with the same "show the result" button."""
+    key = _reveal_key(page_id, question_id)
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.info(t("quiz.result_pending"), icon=":material/hourglass_empty:")
+        st.button(
+            t("quiz.show_result"), key=f"{key}.pending", icon=":material/visibility:", on_click=_reveal, args=(key,)
+        )
+
+
 def _answered_in_this_state(page_id: str, question: Question) -> bool:
     return f"{_state_key(page_id, question)}.result" in st.session_state
 

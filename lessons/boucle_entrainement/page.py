@@ -12,7 +12,7 @@ from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.optimizers import OptimizerSpec
 from components.slides import Deck
-from lessons.boucle_entrainement import core, sections
+from lessons.boucle_entrainement import core, questions, sections
 from lessons.boucle_entrainement.snippets import training_script
 from lessons.catalog import ALL_LESSONS
 
@@ -153,7 +153,7 @@ with live_slide:
         stored.clear()  # one trained setting at a time per session: memory stays bounded
         # Partial results are kept as training goes: a click on "stop" interrupts this run.
         stored[setup] = {}
-        hide_buggy = bool(bugs) and not sections.outcome_predicted(bugs)
+        hide_buggy = bool(bugs) and not questions.outcome_predicted(bugs)
         sections.train_live(data, setup, train_spec, runs, stored[setup], hide_buggy=hide_buggy)
     results = stored.get(setup)
     if results is None:
@@ -175,5 +175,5 @@ with deck.slide("code"):
 quiz_slide, steps_slide = deck.slide("quiz"), deck.slide("quiz_lots")
 with quiz_slide:
     st.header(t("boucle.quiz_title"), divider="gray")
-sections.quiz_section(data, data_spec, model_spec, train_spec, quiz_slide, steps_slide)
+questions.quiz_section(data, data_spec, model_spec, train_spec, quiz_slide, steps_slide)
 chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

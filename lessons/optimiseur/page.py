@@ -72,6 +72,9 @@ def surface_controls() -> tuple[str, float]:
     with core_area:
         left, right = st.columns(2)
         with left:
+            # Seated afresh each run (as url_state does): a client may have sent a value of
+            # another type in this radio's field, which Streamlit fails to write back.
+            st.session_state.pop(CORE_SURFACE_KEY, None)
             st.session_state[CORE_SURFACE_KEY] = name if name in CORE_SURFACES else None
             st.radio(
                 t("optimiseur.surface.core_label"),

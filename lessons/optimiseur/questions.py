@@ -107,22 +107,14 @@ def best_question(experiment: core.Experiment, results: tuple[core.Trajectory, .
         for label, result in zip(labels, results, strict=True)
         if not result.diverged
     )
-    tie = t("optimiseur.quiz.tie")
-    if len(lowest) == 1:
-        expected = labels[lowest[0]]
-        explanation = t("optimiseur.quiz.best_why", label=expected, finals=finals, steps=experiment.steps)
-    else:  # equal at the precision the table shows: the only unambiguous answer is the tie
-        expected = tie
-        explanation = t(
-            "optimiseur.quiz.tie_why",
-            labels=", ".join(labels[i] for i in lowest),
-            loss=format(results[lowest[0]].losses[-1], core.LOSS_SHOWN),
-            finals=finals,
-        )
+    if len(lowest) > 1:  # equal at the precision the table shows: no fair answer, no question
+        return None
+    expected = labels[lowest[0]]
+    explanation = t("optimiseur.quiz.best_why", label=expected, finals=finals, steps=experiment.steps)
     return ChoiceQuestion(
         "best",
         t("optimiseur.quiz.best", steps=experiment.steps),
-        choices=(*labels, tie),
+        choices=tuple(labels),
         expected=expected,
         explanation=explanation,
     )
@@ -138,7 +130,14 @@ def one_step_question(experiment: core.Experiment) -> NumberQuestion | None:
     after = details.after[0]
     return NumberQuestion(
         "one_step",
-        t("optimiseur.quiz.one_step", lr=f"{lr:g}", x=f"{start[0]:.2f}", y=f"{start[1]:.2f}"),
+        t(
+            "optimiseur.quiz.one_step",
+            lr=f"{lr:g}",
+            x=f"{start[0]:.2f}",
+            y=f"{start[1]:.2f}",
+            gx=format(details.gradient[0], POINT_SHOWN),
+            gy=format(details.gradient[1], POINT_SHOWN),
+        ),
         expected=after,
         explanation=t(
             "optimiseur.quiz.one_step_why",

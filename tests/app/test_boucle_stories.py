@@ -77,7 +77,7 @@ def test_switching_on_a_step_mistake_brings_plain_sgd_and_its_explanation(traini
     assert any("le laboratoire utilise SGD" in caption.value for caption in app.caption)
     see_the_lab(click(app, "Entraîner"))
     [sentence] = [block.value for block in app.markdown if "Ce qu'a fait cette exécution" in block.value]
-    assert "SGD (`lr = 0.05`)" in sentence and "Avec SGD (avec ou sans momentum)" in sentence
+    assert "SGD, `lr = 0.05`" in sentence and "Avec SGD (avec ou sans momentum)" in sentence
     # Back to Adam: the lab offers SGD in one click, and explains Adam's case instead
     # (seen once, the lab's result for this mistake stays shown, with its explanation).
     app.selectbox(key="optim").set_value("adam").run()

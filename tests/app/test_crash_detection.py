@@ -29,7 +29,7 @@ INJECTIONS = {
     "autograd": ("lessons.autograd.sections", "quiz_section"),
     "fonction_de_cout": ("lessons.fonction_de_cout.sections", "quiz_section"),
     "optimiseur": ("lessons.optimiseur.sections", "quiz_section"),
-    "boucle_entrainement": ("lessons.boucle_entrainement.sections", "quiz_section"),
+    "boucle_entrainement": ("lessons.boucle_entrainement.questions", "quiz_section"),
     "resume": ("lessons.resume.snippets", "key_code"),
     "glossaire": ("components.glossary", "definition"),
 }

@@ -5,7 +5,7 @@ asks to see it; then it shows, with an explanation that carries the run's own nu
 import pytest
 
 from components.i18n import translate
-from lessons.boucle_entrainement import outcomes, sections
+from lessons.boucle_entrainement import outcomes, questions
 from tests.app.prediction import answer, question_form, readable_text, show_without_answering
 
 PAGE = "lessons/boucle_entrainement/page.py"
@@ -71,13 +71,13 @@ def lab_results(app) -> dict:
 
 def expected_prediction(app) -> str:
     """The lab's answer, read from the runs the page trained and kept."""
-    course = sections.run_outcome(lab_results(app)).kind
+    course = questions.run_outcome(lab_results(app)).kind
     return translate(f"boucle.predict.{outcomes.ANSWER[course]}", "fr")
 
 
 def test_the_lab_asks_what_the_mistake_did_before_its_curve(training_page):
     app = train(training_page(epoques="10", optim="sgd", lr_b="0.05", bug_no_zero_grad="1"))
-    question_id = sections.outcome_question_id(frozenset({"no_zero_grad"}))
+    question_id = questions.outcome_question_id(frozenset({"no_zero_grad"}))
     before = readable_text(app)
     assert question_form(app, PAGE_ID, question_id)
     assert BUGGY_LOSS not in before and "Ce qu'a fait cette exécution" not in before
@@ -93,8 +93,8 @@ def test_the_lab_asks_what_the_mistake_did_before_its_curve(training_page):
     assert BUGGY_LOSS in after and charts(app)
     [explanation] = [block for block in markdown(app) if "Ce qu'a fait cette exécution" in block]
     assert "Sans `zero_grad()`" in explanation  # why, after what
-    first = lab_results(app)[sections.BUGGY].epochs[0].train_loss
-    assert sections.number(first) in explanation  # the run's own numbers
+    first = lab_results(app)[questions.BUGGY].epochs[0].train_loss
+    assert questions.number(first) in explanation  # the run's own numbers
     assert not any("Sans `zero_grad()`" in info.value for info in app.info)  # said once, not twice
     # Predicted once, this mistake's runs show at once; the new run still asks, and the
     # explanations, which its form does not show unanswered, come below the curves.
@@ -102,12 +102,12 @@ def test_the_lab_asks_what_the_mistake_did_before_its_curve(training_page):
     train(app)
     assert BUGGY_LOSS in readable_text(app) and question_form(app, PAGE_ID, question_id)
     assert any("Sans `zero_grad()`" in info.value for info in app.info)
-    assert any("SGD (`lr = 0.03`)" in block for block in markdown(app))
+    assert any("SGD, `lr = 0.03`" in block for block in markdown(app))
 
 
 def test_the_lab_shows_its_result_without_an_answer(training_page):
     app = train(training_page(epoques="10", bug_zero_grad_after_backward="1"))
-    question_id = sections.outcome_question_id(frozenset({"zero_grad_after_backward"}))
+    question_id = questions.outcome_question_id(frozenset({"zero_grad_after_backward"}))
     expected = translate("boucle.predict.flat", "fr")
     assert expected_prediction(app) == expected
     assert "n'a pas bougé" not in readable_text(app) and BUGGY_LOSS not in readable_text(app)
@@ -131,7 +131,7 @@ def test_the_final_quiz_on_zero_grad(training_page, pick):
     form = question_form(app, PAGE_ID, "no_zero_grad")
     answer(app, PAGE_ID, "no_zero_grad", list(form.radio[0].options)[pick])
     [shown] = [block for block in markdown(app) if explanation in block]
-    assert "SGD (`lr = 0.05`)" in shown and "(époque 1)" in shown and "Sans `zero_grad()`" in shown
+    assert "SGD, `lr = 0.05`" in shown and "(époque 1)" in shown and "Sans `zero_grad()`" in shown
     right = "Bonne réponse\u00a0!" in [success.value for success in app.success]
     assert right or "Réponse de PyTorch\u00a0: «\u00a0elle" in readable_text(app)
 
@@ -158,7 +158,7 @@ def test_the_lab_asks_only_questions_with_one_clear_answer(training_page, query)
     """Sampled settings: the lab asks when the run's answer is clear-cut (never near the
     line between two choices), and then exactly one choice is PyTorch's answer."""
     app = train(training_page(epoques="10", **query))
-    outcome = sections.run_outcome(lab_results(app))
+    outcome = questions.run_outcome(lab_results(app))
     asked = [form for form in app.get("form") if ".bug_outcome." in form.proto.form.form_id]
     assert bool(asked) == outcomes.clear_cut(outcome)
     if asked:

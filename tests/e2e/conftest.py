@@ -261,3 +261,12 @@ def show_result_without_answering(page, page_id: str, *question_ids: str) -> Non
     for question_id in question_ids:
         page.locator(f".st-key-quiz-revealed-{page_id}-{question_id}-button button").click()
         wait_until_idle(page)
+
+
+def show_every_result(page) -> None:
+    """Click every visible "Voir le résultat sans répondre": the questions a page asks
+    depend on its settings (a tie is not asked)."""
+    buttons = page.locator("[class*='st-key-quiz-revealed-'] button:visible")
+    while buttons.count():
+        buttons.first.click()
+        wait_until_idle(page)

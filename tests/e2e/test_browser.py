@@ -18,6 +18,7 @@ from .conftest import (
     picture,
     screenshot,
     server_frames,
+    show_every_result,
     show_result_without_answering,
     wait_for_app_style,
     wait_for_new_picture,
@@ -177,7 +178,7 @@ def test_the_optimizer_animation_runs_in_the_browser_without_the_server(page, ap
     frames = server_frames(page)
     page.goto(f"{app_url}/optimiseur?surface=rosenbrock&opt2=adam&lr2=0.2&pas=300")
     wait_until_idle(page)
-    show_result_without_answering(page, "optimiseur", "converge", "best")
+    show_every_result(page)
     chart = page.get_by_test_id("stVegaLiteChart").first
     drawing = drawing_of(chart)
     expect(drawing).to_be_visible()
@@ -193,7 +194,7 @@ def test_the_optimizer_animation_runs_in_the_browser_without_the_server(page, ap
 def test_pausing_and_scrubbing_stay_in_the_browser(page, app_url):
     page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100")
     wait_until_idle(page)
-    show_result_without_answering(page, "optimiseur", "converge", "best")
+    show_every_result(page)
     chart = page.get_by_test_id("stVegaLiteChart").first
     drawing = drawing_of(chart)
     chart.get_by_role("checkbox").uncheck()  # pause
@@ -207,7 +208,7 @@ def test_pausing_and_scrubbing_stay_in_the_browser(page, app_url):
 def test_clicking_the_map_sets_the_start(page, app_url):
     page.goto(f"{app_url}/optimiseur?surface=bowl&lang=en")
     wait_until_idle(page)
-    show_result_without_answering(page, "optimiseur", "converge", "best")
+    show_every_result(page)
     start_x = page.get_by_label("Start: x")
     expect(start_x).to_have_value("-2.50")
     chart = page.get_by_test_id("stVegaLiteChart").first

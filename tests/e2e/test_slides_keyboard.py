@@ -11,7 +11,7 @@ from .conftest import (
     assert_no_crash,
     screenshot,
     server_frames,
-    show_result_without_answering,
+    show_every_result,
     wait_until_idle,
 )
 
@@ -76,7 +76,7 @@ def test_space_pauses_and_the_arrows_step_the_optimizer_animation(page, app_url)
     frames = server_frames(page)
     page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100")
     wait_until_idle(page)
-    show_result_without_answering(page, "optimiseur", "converge", "best")
+    show_every_result(page)
     chart = page.get_by_test_id("stVegaLiteChart").first
     play, step = chart.get_by_role("checkbox"), chart.get_by_role("slider")
     expect(play).to_be_checked()
@@ -100,10 +100,10 @@ def test_in_presentation_mode_shift_arrows_step_and_arrows_change_slide(page, ap
     page.goto(f"{app_url}/optimiseur?surface=bowl&pas=100&presentation=1&diapo=5")
     wait_until_idle(page)
     navigation = page.locator(".st-key-diapo_navigation")
-    show_result_without_answering(page, "optimiseur", "converge")
+    show_every_result(page)
     page.locator(f".st-key-{NEXT_KEY} button").click()
     expect(navigation).to_contain_text("6\u00a0/\u00a012")
-    show_result_without_answering(page, "optimiseur", "best")
+    show_every_result(page)
     page.locator(f".st-key-{NEXT_KEY} button").click()
     expect(navigation).to_contain_text("7\u00a0/\u00a012")
     wait_until_idle(page)
