@@ -8,7 +8,7 @@ from components.code_twin import code_twin
 from components.devices import device_inventory, missing_device_reason_key
 from components.fragments import partial_rerun
 from components.i18n import current_language, t, tn
-from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz, quiz_progress
+from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz, quiz_progress, result_pending
 from components.slides import Deck
 from components.tables import markdown_table
 from lessons.accueil import core
@@ -79,6 +79,8 @@ def pillars_section() -> None:
     with deck.slide("piliers_question"):
         predicted = grad_fn_question(spec, result)
     with deck.slide("piliers_resultat"):
+        if not predicted and deck.active:  # its question is on the slide before
+            result_pending(PAGE_ID, "last_grad_fn")
         y_column, grad_column, grad_fn_column = st.columns(3)
         y_column.metric("y", f"{result.y:.4f}")
         grad_column.metric("x.grad", f"{result.grad:.4f}")

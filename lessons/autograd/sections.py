@@ -15,7 +15,7 @@ from components import url_state
 from components.charts import show_chart_with_data
 from components.expressions import ExpressionError
 from components.i18n import t
-from components.quiz import ChoiceQuestion, NumberQuestion, is_correct, predict_first, quiz
+from components.quiz import ChoiceQuestion, NumberQuestion, is_correct, predict_first, quiz, result_pending
 from components.slides import Deck, presentation_mode
 from lessons.autograd import core
 from lessons.autograd.charts import contour_chart, contour_chart_data, graph_dot, surface_only
@@ -49,10 +49,16 @@ def graph_section(function: core.OneVariableSpec) -> tuple[core.Graph, bool]:
 
 
 def graph_drawing(graph: core.Graph, predicted: bool) -> None:
-    """The recorded graph, with the step slider beside it; no drawing before the prediction."""
+    """The recorded graph, with the step slider beside it; neither before the prediction
+    (the slider's value from the URL, ?etape=4, waits for it)."""
     if presentation_mode():
         st.subheader(t("autograd.graph.drawing_title"))
+        if not predicted:  # its question is on the slide before
+            result_pending(PAGE_ID, "grad_fn")
+            return
         st.markdown(t("autograd.graph.intro"))
+    elif not predicted:  # right under its question, which says why nothing follows
+        return
     left, right = st.columns([3, 2], gap="large")
     with right:
         revealed = url_state.slider(
@@ -63,8 +69,6 @@ def graph_drawing(graph: core.Graph, predicted: bool) -> None:
             value=0,
             help=t("autograd.graph.step_help"),
         )
-    if not predicted:
-        return
     with left:
         labels = {"value": t("autograd.graph.value"), "grad": t("autograd.graph.grad")}
         dot = graph_dot(graph, revealed, labels)
@@ -118,6 +122,8 @@ def gradient_map(function: core.TwoVariableSpec, gradient: core.Gradient2D, pred
     text, px, py = function.text, function.x, function.y
     slide = presentation_mode()
     numbers, chart = st.columns([2, 3], gap="large")
+    if slide and not predicted:  # its question is on the slide before
+        result_pending(PAGE_ID, "partial_y")
     with numbers:
         # Before the prediction, none of the three numbers: f or x.grad may equal y.grad.
         for label, value in (
@@ -181,6 +187,8 @@ def rules_section(function: core.OneVariableSpec, deck: Deck) -> None:
     with place("accumulate", "regles_somme", "result_title"):
         if predicted:  # the table's second row answers the question
             accumulate_table(calls, zero, grads)
+        elif not tabs:  # on the slide after its question's
+            result_pending(PAGE_ID, "two_backward")
     with place("requires_grad"):
         st.code(
             "x = torch.tensor(2.0)          # requires_grad=False\ny = x * 2\nprint(x.grad, y.requires_grad)",
@@ -234,9 +242,12 @@ def accumulate_table(calls: int, zero: bool, grads: list[float]) -> None:
 
 def grad_fn_question(function: core.OneVariableSpec, graph: core.Graph) -> bool:
     """Before the graph, whose nodes are named."""
-    names = [node.name for node in graph.nodes]
+    # Only nodes of the grad_fn kind: the leaf x has no grad_fn, so it is no answer.
+    names = [node.name for node in graph.nodes if "Backward" in node.name]
+    if not names:  # f(x) = x: y is x itself, with no grad_fn to ask about
+        return True
+    last = graph.nodes[0]  # y's node, first in backward order: names[0]
     choices = tuple(dict.fromkeys([*names, "AddBackward0", "MulBackward0", "PowBackward0"]))
-    last = graph.nodes[0]
     return predict_first(
         PAGE_ID,
         ChoiceQuestion(

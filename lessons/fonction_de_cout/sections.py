@@ -12,7 +12,7 @@ import streamlit as st
 from components import url_state
 from components.charts import show_chart_with_data
 from components.i18n import t, tn
-from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz
+from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz, result_pending
 from components.regression import B_RANGE, W_RANGE, Dataset, DataSettings, make_dataset
 from components.slides import presentation_mode
 from lessons.fonction_de_cout import core
@@ -123,7 +123,7 @@ def outlier_section(
             if presentation_mode():
                 with result_slide:
                     st.subheader(t("fonction_de_cout.regression.contributions_title"))
-                    st.caption(t("quiz.hidden_until_answer"))
+                    result_pending(PAGE_ID, "outlier_doubles")
             return
     with result_slide:
         compact = presentation_mode()  # a slide: the doubled losses beside the chart of shares
@@ -312,8 +312,8 @@ def reduction_section(
             shown = predict_first(PAGE_ID, sum_question(result))
     with fold("reduction_resultat"):
         if not shown:
-            if compact:
-                st.caption(t("quiz.hidden_until_answer"))
+            if compact:  # its question is on the slide before
+                result_pending(PAGE_ID, "sum")
             return
         columns = st.columns(3)
         columns[0].metric('reduction="mean"', f"{result.mean:.4f}")
@@ -364,7 +364,12 @@ def other_class_question(logits: tuple[float, ...], true_class: int) -> NumberQu
     result = core.classification(logits, other)
     return NumberQuestion(
         "other_class",
-        t("fonction_de_cout.quiz.other_class", other=other),
+        t(
+            "fonction_de_cout.quiz.other_class",
+            other=other,
+            true=true_class,
+            logits=", ".join(f"{logit:g}" for logit in logits),
+        ),
         expected=result.cross_entropy,
         explanation=t(
             "fonction_de_cout.quiz.other_class_why",

@@ -13,6 +13,7 @@ import streamlit as st
 import torch
 
 from components.i18n import t
+from components.quiz import result_pending
 from components.slides import Deck
 from lessons.tenseurs import manipulations as ops
 from lessons.tenseurs import questions, sections
@@ -62,7 +63,7 @@ def manipulate_section(tensor: torch.Tensor, deck: Deck) -> ops.Steps:
             st.subheader(t(title_key(name, part)))
         return slide
 
-    def step(name: str, settings: Callable, result: Callable, question: Callable | None = None):
+    def step(name: str, settings: Callable, result: Callable, question: Callable | None = None, question_id: str = ""):
         with place(name):
             spec, *drawn = settings()
         shown = True
@@ -70,6 +71,8 @@ def manipulate_section(tensor: torch.Tensor, deck: Deck) -> ops.Steps:
             with place(name, "question"):
                 shown = question(*drawn)
         with place(name, "result"):
+            if not shown and not tabs:  # on a slide of its own, after its question's
+                result_pending(questions.PAGE_ID, question_id)
             result(spec, *drawn, shown)  # not shown: what would answer the question is left out
         return spec
 
@@ -83,6 +86,7 @@ def manipulate_section(tensor: torch.Tensor, deck: Deck) -> ops.Steps:
         sections.matmul_step,
         lambda _, demo, predicted: sections.matmul_result(demo, predicted),
         question=questions.matmul_question,
+        question_id="matmul_shape",
     )
     broadcast = step("broadcast", sections.broadcast_step, lambda spec, demo, _: sections.broadcast_result(spec, demo))
     shape = step(
@@ -98,7 +102,13 @@ def manipulate_section(tensor: torch.Tensor, deck: Deck) -> ops.Steps:
         if predicted:  # the highlighted cells would answer the question
             sections.indexing_result(tensor, selection["r"], selection["mask"])
 
-    indexing = step("indexing", lambda: sections.indexing_step(tensor), show_selection, question=ask_selection)
+    indexing = step(
+        "indexing",
+        lambda: sections.indexing_step(tensor),
+        show_selection,
+        question=ask_selection,
+        question_id="selection",
+    )
     with place("reduction"):
         reduction = sections.reduction_step(tensor)
     return ops.Steps(elementwise, matmul, broadcast, shape, indexing, reduction)

@@ -50,3 +50,14 @@ def show_without_answering(app: AppTest, page_id: str, question_id: str) -> AppT
 
 def hidden_notice(lang: str = "fr") -> str:
     return translate("quiz.hidden_until_answer", lang)
+
+
+def pending_notice(lang: str = "fr") -> str:
+    """What a result's place says while its question, asked further up, has no answer."""
+    return translate("quiz.result_pending", lang)
+
+
+def show_from_pending(app: AppTest, page_id: str, question_id: str) -> AppTest:
+    """Clicks "show the result" where the result waits (`components.quiz.result_pending`)."""
+    [button] = [button for button in app.button if button.key == f"quiz.revealed.{page_id}.{question_id}.pending"]
+    return button.click().run()

@@ -9,7 +9,7 @@ import pytest
 from components.i18n import translate
 from lessons.accueil import core
 
-from .prediction import answer, hidden_notice, readable_text, show_without_answering
+from .prediction import answer, hidden_notice, pending_notice, readable_text, show_from_pending, show_without_answering
 
 PAGE_ID = "accueil"
 
@@ -61,3 +61,14 @@ def test_grad_at_other_x_is_not_on_the_page_until_checked(open_app, function_id,
     app = answer(app, PAGE_ID, "grad_at_other_x", round(other.grad, 4))
     assert explanation_part in readable_text(app)
     assert translate("quiz.correct", "fr") in readable_text(app)
+
+
+def test_the_result_slide_says_it_waits_for_the_question_and_can_show_it(open_app):
+    """Slide 5 comes after the question's slide: not an empty place, a notice and its button."""
+    app = open_app(presentation="1", diapo="5", f="gaussienne", x="0.5")
+    assert pending_notice() in readable_text(app)
+    assert grad_fn_metric(app) == "?"
+    app = show_from_pending(app, PAGE_ID, "last_grad_fn")
+    assert grad_fn_metric(app) == "ExpBackward0"
+    assert "ExpBackward0" in readable_text(app)
+    assert pending_notice() not in readable_text(app)

@@ -13,7 +13,15 @@ from components.i18n import translate
 from lessons.autograd import core
 from lessons.autograd.sections import other_point
 
-from .prediction import answer, hidden_notice, question_form, readable_text, show_without_answering
+from .prediction import (
+    answer,
+    hidden_notice,
+    pending_notice,
+    question_form,
+    readable_text,
+    show_from_pending,
+    show_without_answering,
+)
 
 PAGE = "lessons/autograd/page.py"
 PAGE_ID = "autograd"
@@ -94,6 +102,7 @@ def test_the_grad_fn_question_has_one_right_choice(open_app, text):
     options = question_form(app, PAGE_ID, "grad_fn").radio[0].options
     expected = core.recorded_graph(text, 0.5).nodes[0].name
     assert len(options) == len(set(options)) and options.count(expected) == 1
+    assert "x" not in options and all("Backward" in option for option in options)  # only grad_fn nodes
 
 
 @pytest.mark.parametrize("text", core.PRESETS)
@@ -118,3 +127,38 @@ def test_a_slope_that_never_changes_gets_no_final_question(open_app):
     app = open_app(page=PAGE, fonction="saisie", expr="3*x")
     assert not [form for form in app.get("form") if "grad_elsewhere" in form.proto.form.form_id]
     assert any("vaut `3` partout sur le curseur" in caption.value for caption in app.caption)
+
+
+GRAPH_INTRO = "Pendant le calcul de `y`, PyTorch a construit ce graphe"
+
+
+def test_each_result_slide_says_it_waits_for_its_question_and_can_show_it(open_app):
+    """Slides 5 (the graph), 8 (the gradient map) and 11 (the sum's table) come after their
+    question's slide: a notice and its button, not a title over an empty place."""
+    app = open_app(page=PAGE, presentation="1", diapo="5", **QUERY)
+    pending = {button.key for button in app.button if button.key.endswith(".pending")}
+    assert pending == {
+        f"quiz.revealed.{PAGE_ID}.{question}.pending" for question in ("grad_fn", "partial_y", "two_backward")
+    }
+    assert sum(info.value == pending_notice() for info in app.info) == 3
+    assert GRAPH_INTRO not in readable_text(app)
+    assert not [slider for slider in app.slider if slider.key == "etape"]  # no lone slider
+    app = show_from_pending(app, PAGE_ID, "grad_fn")
+    assert LAST in readable_text(app)  # in the drawing
+    assert GRAPH_INTRO in readable_text(app)
+    app = show_from_pending(app, PAGE_ID, "two_backward")
+    assert f"{TWICE:.6g}" in readable_text(app)
+    app = show_from_pending(app, PAGE_ID, "partial_y")
+    assert f"∂f/∂y = y.grad {TWO.d_dy:.6g}" in readable_text(app)
+    assert pending_notice() not in readable_text(app)
+
+
+@pytest.mark.parametrize("presentation", [{}, {"presentation": "1", "diapo": "5"}])
+def test_the_step_from_the_url_is_kept_for_the_reveal(open_app, presentation):
+    """?etape=4: the slider is drawn only with the graph, and then stands at step 4."""
+    app = open_app(page=PAGE, etape="4", **QUERY, **presentation)
+    assert not [slider for slider in app.slider if slider.key == "etape"]
+    app = show_without_answering(app, PAGE_ID, "grad_fn")
+    assert app.slider(key="etape").value == 4
+    assert app.query_params["etape"] == "4"
+    assert f"exactement `x.grad = {ONE.autograd:.6g}`" in readable_text(app)  # step 4: the leaf

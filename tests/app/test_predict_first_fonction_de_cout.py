@@ -15,7 +15,14 @@ import pytest
 from components.i18n import translate as translate_in
 from components.regression import DataSettings, make_dataset
 from lessons.fonction_de_cout import core
-from tests.app.prediction import answer, hidden_notice, readable_text, show_without_answering
+from tests.app.prediction import (
+    answer,
+    hidden_notice,
+    pending_notice,
+    readable_text,
+    show_from_pending,
+    show_without_answering,
+)
 
 PAGE = "lessons/fonction_de_cout/page.py"
 PAGE_ID = "fonction_de_cout"
@@ -219,3 +226,17 @@ def test_the_intro_states_the_objective_and_spells_out_mse_and_mae(loss_page):
     assert intro.index("erreur quadratique moyenne") < intro.index("MSE")
     english = translate(f"{PAGE_ID}.intro", "en")
     assert "mean squared error (MSE" in english and "mean absolute error (MAE" in english
+
+
+@pytest.mark.parametrize(("diapo", "question_id"), [("4", "outlier_doubles"), ("8", "sum")])
+def test_a_result_slide_says_it_waits_for_its_question_and_can_show_it(loss_page, diapo, question_id):
+    """The contributions (slide 4) and the reductions (slide 8) come after their question's
+    slide: not an empty place, a notice and its button."""
+    shown = expectations()[question_id]["shown"]
+    app = loss_page(presentation="1", diapo=diapo)
+    assert sum(info.value == pending_notice() for info in app.info) == 2  # both result slides
+    assert not any(value in readable_text(app) for value in shown)
+    app = show_from_pending(app, PAGE_ID, question_id)
+    assert all(value in readable_text(app) for value in shown)
+    assert sum(info.value == pending_notice() for info in app.info) == 1  # the other one still waits
+    assert not app.exception

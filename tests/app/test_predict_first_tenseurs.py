@@ -12,7 +12,15 @@ from lessons.tenseurs import manipulations as ops
 from lessons.tenseurs.core import CreateSpec, create_tensor
 from lessons.tenseurs.sections import other_dtype
 
-from .prediction import answer, hidden_notice, question_form, readable_text, show_without_answering
+from .prediction import (
+    answer,
+    hidden_notice,
+    pending_notice,
+    question_form,
+    readable_text,
+    show_from_pending,
+    show_without_answering,
+)
 
 PAGE = "lessons/tenseurs/page.py"
 PAGE_ID = "tenseurs"
@@ -131,3 +139,20 @@ def test_the_final_question_asks_about_another_size_than_the_page_shows(dtype):
     tensor = torch.zeros(2, 3, dtype=getattr(torch, dtype))
     target = other_dtype(tensor.dtype)
     assert tensor.to(target).element_size() != tensor.element_size()
+
+
+@pytest.mark.parametrize(
+    ("question_id", "diapo", "query", "shown"),
+    [
+        ("matmul_shape", "8", {"mm_t": "true"}, f"`c = a @ b` {FIXED_SHAPE}"),
+        ("selection", "15", {}, f"`r` {tuple(SELECTED.shape)}"),
+    ],
+)
+def test_a_result_slide_says_it_waits_for_its_question_and_can_show_it(open_app, question_id, diapo, query, shown):
+    """In presentation mode the result has a slide of its own, after its question's."""
+    app = open_app(page=PAGE, presentation="1", diapo=diapo, **query)
+    assert sum(info.value == pending_notice() for info in app.info) == 2  # matmul and indexing
+    assert shown not in readable_text(app)
+    app = show_from_pending(app, PAGE_ID, question_id)
+    assert shown in readable_text(app)
+    assert sum(info.value == pending_notice() for info in app.info) == 1
