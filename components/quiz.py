@@ -90,7 +90,8 @@ def quiz(page_id: str, question: Question, *, refresh_page: bool = False) -> Non
             _forget_foreign_answer(answer_key, question.choices)
             answer = st.radio(t("quiz.your_answer"), question.choices, index=None, key=answer_key)
         else:
-            answer = st.number_input(t("quiz.your_answer"), value=None, format="%.4f", key=answer_key)
+            # "%g": a count reads 48, not 48.0000; a value keeps the digits typed (0.28163)
+            answer = st.number_input(t("quiz.your_answer"), value=None, format="%g", key=answer_key)
         submitted = st.form_submit_button(t("quiz.check"), icon=":material/check:")
     if submitted:
         if answer is None:

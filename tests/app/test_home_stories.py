@@ -87,7 +87,7 @@ def test_checking_without_an_answer_asks_for_one(open_app):
 
 def test_the_environment_table_speaks_french(open_app):
     labels = list(metrics(open_app()))  # the demo's y, x.grad, y.grad_fn, then the environment
-    assert labels[-4:] == ["Python", "PyTorch", "Streamlit", "CUDA (version de compilation)"]
+    assert labels[-4:] == ["Python", "PyTorch", "Streamlit", "CUDA (compilation)"]
 
 
 def test_on_slides_the_demo_is_five_slides_and_x_still_moves_it(open_app):
