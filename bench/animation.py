@@ -55,6 +55,7 @@ def measure(browser, server, path: str) -> dict[str, float]:
     if "optimiseur" in path:
         page.wait_for_selector(IDLE, timeout=120_000)
         buttons = page.locator("[class*='st-key-quiz-revealed-'] button:visible")
+        buttons.first.wait_for(timeout=120_000)
         while buttons.count():  # the paths show once the learner has predicted (or skipped)
             buttons.first.click()
             page.wait_for_selector(IDLE, timeout=120_000)

@@ -245,7 +245,9 @@ def cached_chart_spec(experiment: core.Experiment, speed: str, lang: str, previe
         fit = None if fit is None else (fit[0], fit[1][fit[1].step == 0].assign(last=0))
     datasets = chart_datasets(cached_grid(name, condition), paths, list(chosen.minima), experiment.steps, fit=fit)
     template = cached_chart_template(name, condition, labels, experiment.steps, speed, lang, compact)
-    return {**template, "datasets": datasets}
+    # A spec that differs from the preview's: the browser then draws the chart afresh and
+    # the animation starts at step 0, instead of swapping the data under a running clock.
+    return {**template, "datasets": datasets, "usermeta": {"preview": preview}}
 
 
 deck = lesson_deck(

@@ -264,9 +264,10 @@ def show_result_without_answering(page, page_id: str, *question_ids: str) -> Non
 
 
 def show_every_result(page) -> None:
-    """Click every visible "Voir le résultat sans répondre": the questions a page asks
-    depend on its settings (a tie is not asked)."""
+    """Click every visible "Voir le résultat sans répondre" (at least one must come): the
+    questions a page asks depend on its settings (a tie is not asked)."""
     buttons = page.locator("[class*='st-key-quiz-revealed-'] button:visible")
+    buttons.first.wait_for()  # at least one: the page may still be drawing its questions
     while buttons.count():
         buttons.first.click()
         wait_until_idle(page)
