@@ -14,6 +14,15 @@ from streamlit.testing.v1 import AppTest
 from bench.harness import ROOT, median
 
 REPEATS = 3
+# The most a learner's code can cost: epochs beyond any exercise's need, stopped by the
+# interpreter's time budget (components/learner_code.py), then graded.
+LONGEST_LOOP = """for epoch in range(20000):
+    for xb, yb in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(xb), yb * {scale} / {scale})
+        loss.backward()
+        optimizer.step()
+"""
 # page script, largest settings, and a widget changed each time so every rerun misses the caches
 CASES = (
     ("accueil", "lessons/accueil/page.py", {"f": "sinus"}, ("slider", "x", (-2.9, -2.8, -2.7))),
@@ -47,6 +56,12 @@ CASES = (
         {"donnees": "moons", "n": "400", "couches": "3", "largeur": "64", "epoques": "200", "lot": "4"},
         ("button", "Entraîner", (1, 2, 3)),
     ),
+    (
+        "boucle-entrainement, exercise: a training loop as long as the interpreter allows",
+        "lessons/boucle_entrainement/page.py",
+        {},
+        ("exercise", "boucle_entrainement.training_loop", tuple(LONGEST_LOOP.format(scale=s) for s in (1, 2, 3))),
+    ),
 )
 
 
@@ -60,6 +75,9 @@ def rerun_seconds(script: str, query: dict, action: tuple) -> list[float]:
     for value in values:
         if kind == "button":
             next(button for button in app.button if button.label == key).click()
+        elif kind == "exercise":  # the learner's code in the editor, then "Exécuter"
+            app.text_area(key=f"exercise.{key}.answer").set_value(value)
+            next(button for button in app.button if button.proto.form_id == f"exercise.{key}.form").click()
         else:
             getattr(app, kind)(key=key).set_value(value)
         start = time.perf_counter()

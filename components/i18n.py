@@ -1,4 +1,4 @@
-"""Every visible string comes from locales/<lang>.toml; French is the default.
+"""Every visible string comes from locales/<lang>.toml (and locales/<lang>/*.toml); French is the default.
 
 Keys are dotted paths into the TOML tables ("home.title"); placeholders use
 str.format syntax ("{value}"), so a literal brace is written "{{". A string that
@@ -21,9 +21,19 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
-    """All strings of one language, flattened to dotted keys."""
-    with open(LOCALES_DIR / f"{lang}.toml", "rb") as file:
-        return _flatten(tomllib.load(file))
+    """All strings of one language, flattened to dotted keys: locales/<lang>.toml, then
+    the lessons' own files locales/<lang>/*.toml (the exercises' texts), which may not
+    redefine a key."""
+    files = [LOCALES_DIR / f"{lang}.toml", *sorted((LOCALES_DIR / lang).glob("*.toml"))]
+    strings: dict[str, str] = {}
+    for path in files:
+        with open(path, "rb") as file:
+            table = _flatten(tomllib.load(file))
+        repeated = strings.keys() & table.keys()
+        if repeated:
+            raise ValueError(f"{path.name} redefines {sorted(repeated)}")
+        strings.update(table)
+    return strings
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, str]:

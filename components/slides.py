@@ -69,12 +69,21 @@ def clamp_slide(number: int, count: int) -> int:
     return min(max(number, 1), count)
 
 
-def lesson_deck(page_id: str, prefix: str, sections: Sequence[tuple[str, str]]) -> "Deck":
-    """A lesson's slides: its intro, its own `sections`, then the code twin and the quiz
-    (titled by the `<prefix>.twin_title` and `<prefix>.quiz_title` locale keys)."""
+def lesson_deck(
+    page_id: str, prefix: str, sections: Sequence[tuple[str, str]], exercises: Sequence[tuple[str, str]] = ()
+) -> "Deck":
+    """A lesson's slides: its intro, its own `sections`, then the code twin, the quiz
+    (titled by the `<prefix>.twin_title` and `<prefix>.quiz_title` locale keys) and the
+    exercises (components/exercise_panel.py's exercise_slides)."""
     return Deck(
         page_id,
-        [("intro", f"{page_id}.title"), *sections, ("code", f"{prefix}.twin_title"), ("quiz", f"{prefix}.quiz_title")],
+        [
+            ("intro", f"{page_id}.title"),
+            *sections,
+            ("code", f"{prefix}.twin_title"),
+            ("quiz", f"{prefix}.quiz_title"),
+            *exercises,
+        ],
     )
 
 

@@ -6,6 +6,7 @@ from components import url_state
 from components.chapter_path import chapter_links
 from components.code_twin import code_twin
 from components.devices import device_inventory, missing_device_reason_key
+from components.exercise_panel import exercise_progress
 from components.fragments import partial_rerun
 from components.i18n import current_language, t, tn
 from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz, quiz_progress, result_pending
@@ -14,6 +15,7 @@ from components.tables import markdown_table
 from lessons.accueil import core
 from lessons.accueil.snippets import pillars_script
 from lessons.catalog import ALL_LESSONS, OBJECTIVES
+from lessons.exercise_catalog import ALL_EXERCISES
 
 PAGE_ID = "accueil"
 
@@ -167,9 +169,10 @@ def why_pytorch_section() -> None:
 
 
 def progress_section() -> None:
+    """Per page: the questions answered and the exercises solved in this session."""
     st.header(t("home.progress.title"), divider="gray")
-    progress = quiz_progress()
-    if not progress:
+    progress, solved = quiz_progress(), exercise_progress()
+    if not progress and not solved:
         st.caption(t("home.progress.empty"))
         return
     for lesson in ALL_LESSONS:
@@ -183,6 +186,19 @@ def progress_section() -> None:
                     page=t(f"nav.{lesson.page_id}"),
                     correct=tn("home.progress.correct", correct),
                     answered=tn("home.progress.answered", len(answers)),
+                ),
+            )
+        tried = solved.get(lesson.page_id)
+        if tried:
+            total = sum(exercise.page_id == lesson.page_id for exercise in ALL_EXERCISES)
+            done = sum(tried.values())
+            st.progress(
+                done / total,
+                text=t(
+                    "home.progress.exercises_line",
+                    page=t(f"nav.{lesson.page_id}"),
+                    solved=tn("home.progress.solved", done),
+                    total=total,
                 ),
             )
 

@@ -8,6 +8,7 @@ from components import url_state
 from components.chapter_path import chapter_links
 from components.charts import show_chart_with_data
 from components.code_twin import code_twin
+from components.exercise_panel import exercise_slides, exercises_section
 from components.expressions import ExpressionError
 from components.fragments import partial_rerun
 from components.i18n import current_language, t, translate
@@ -17,6 +18,7 @@ from components.slides import lesson_deck, presentation_mode
 from components.symbolic import BUDGET_SECONDS, Formula, SymbolicBusy, SymbolicTimeout
 from lessons.autograd import core, sections
 from lessons.autograd.charts import function_chart, function_chart_data, function_y_domain
+from lessons.autograd.exercises import EXERCISES
 from lessons.autograd.snippets import autograd_script
 from lessons.catalog import ALL_LESSONS
 
@@ -202,6 +204,7 @@ deck = lesson_deck(
         ("gradient", "autograd.two.map_title"),
         *sections.RULES_SLIDES,
     ],
+    exercise_slides(EXERCISES),
 )
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
@@ -238,4 +241,5 @@ def autograd_experiment() -> None:
 
 
 autograd_experiment()
+exercises_section(deck, EXERCISES)
 chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

@@ -8,11 +8,13 @@ from components import url_state
 from components.chapter_path import chapter_links
 from components.code_twin import code_twin
 from components.devices import selected_device
+from components.exercise_panel import exercise_slides, exercises_section
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.optimizers import OptimizerSpec
 from components.slides import Deck
 from lessons.boucle_entrainement import core, questions, sections
+from lessons.boucle_entrainement.exercises import EXERCISES
 from lessons.boucle_entrainement.snippets import training_script
 from lessons.catalog import ALL_LESSONS
 
@@ -115,6 +117,7 @@ deck = Deck(
         ("code", "boucle.twin_title"),
         ("quiz", "boucle.quiz_title"),
         ("quiz_lots", "boucle.quiz.steps_title"),
+        *exercise_slides(EXERCISES),
     ],
 )
 with deck.slide("intro"):
@@ -176,4 +179,5 @@ quiz_slide, steps_slide = deck.slide("quiz"), deck.slide("quiz_lots")
 with quiz_slide:
     st.header(t("boucle.quiz_title"), divider="gray")
 questions.quiz_section(data, data_spec, model_spec, train_spec, quiz_slide, steps_slide)
+exercises_section(deck, EXERCISES)
 chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

@@ -12,6 +12,7 @@ from components import url_state
 from components.chapter_path import chapter_links
 from components.charts import show_chart_with_data
 from components.code_twin import code_twin
+from components.exercise_panel import exercise_slides, exercises_section
 from components.fragments import partial_rerun
 from components.further import further_reading
 from components.i18n import current_language, t
@@ -21,6 +22,7 @@ from components.slides import Deck, lesson_deck, presentation_mode
 from lessons.catalog import ALL_LESSONS
 from lessons.fonction_de_cout import classification, core, sections
 from lessons.fonction_de_cout.charts import data_chart, data_chart_data
+from lessons.fonction_de_cout.exercises import EXERCISES
 from lessons.fonction_de_cout.snippets import loss_script
 
 PAGE_ID = "fonction_de_cout"
@@ -153,6 +155,7 @@ deck = lesson_deck(
         ("binaire", "fonction_de_cout.binary.title"),
         ("stabilite", "fonction_de_cout.stability.title"),
     ],
+    exercise_slides(EXERCISES),
 )
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
@@ -190,4 +193,5 @@ def loss_experiment() -> None:
 
 
 loss_experiment()
+exercises_section(deck, EXERCISES)
 chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

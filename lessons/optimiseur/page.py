@@ -7,6 +7,7 @@ from components import url_state
 from components.chapter_path import chapter_links
 from components.code_twin import code_twin
 from components.errors import guarded_callback
+from components.exercise_panel import exercise_slides, exercises_section
 from components.fragments import partial_rerun
 from components.further import further_reading
 from components.i18n import current_language, t
@@ -26,6 +27,7 @@ from lessons.optimiseur.charts import (
     animated_chart,
     chart_datasets,
 )
+from lessons.optimiseur.exercises import EXERCISES
 from lessons.optimiseur.sections import labels
 from lessons.optimiseur.snippets import optimizer_script
 
@@ -264,6 +266,7 @@ deck = lesson_deck(
         ("interieur", "optimiseur.inside.title"),
         ("interieur_pas", "optimiseur.slides.inside_table"),
     ],
+    exercise_slides(EXERCISES),
 )
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
@@ -364,4 +367,5 @@ def animation_section(experiment: core.Experiment, results: tuple[core.Trajector
 
 
 optimizer_experiment()
+exercises_section(deck, EXERCISES)
 chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

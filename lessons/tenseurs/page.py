@@ -9,6 +9,7 @@ from components import url_state
 from components.chapter_path import chapter_links
 from components.code_twin import code_twin
 from components.devices import selected_device
+from components.exercise_panel import exercise_slides, exercises_section
 from components.fragments import partial_rerun
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
@@ -28,6 +29,7 @@ from lessons.tenseurs.core import (
     tensor_facts,
 )
 from lessons.tenseurs.display import show_facts, show_tensor
+from lessons.tenseurs.exercises import EXERCISES
 from lessons.tenseurs.snippets import lesson_script
 
 PAGE_ID = "tenseurs"
@@ -164,6 +166,7 @@ deck = lesson_deck(
         ("melange", "tenseurs.devices.mix_title"),
         ("chrono", "tenseurs.devices.timing_title"),
     ],
+    exercise_slides(EXERCISES),
 )
 with deck.slide("intro"):
     lesson_intro(PAGE_ID)
@@ -200,4 +203,5 @@ def tensors_experiment() -> None:
 
 
 tensors_experiment()
+exercises_section(deck, EXERCISES)
 chapter_links(PAGE_ID, ALL_LESSONS, shown=deck.on_last_slide)

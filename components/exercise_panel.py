@@ -1,0 +1,214 @@
+"""One exercise on the page: statement, what is already defined, the editor, "Exécuter",
+the feedback computed by PyTorch (components/exercise.py), three levels of hints, and
+the solved script to download. Each panel is a fragment: running the code reruns the
+panel alone, inside the script turn like any rerun (components/fragments.py).
+"""
+
+from collections.abc import Sequence
+from contextlib import nullcontext
+
+import streamlit as st
+
+from components.code_editor import code_editor, editor_support
+from components.exercise import Exercise, Feedback, Grade, grade
+from components.fragments import partial_rerun
+from components.i18n import t, tn
+from components.safe_text import inert_excerpt
+from components.slides import Deck, presentation_mode
+
+_PROGRESS_KEY = "exercise.progress"  # {page_id: {exercise_id: solved}}
+MAX_ANSWER_CHARS = 4_000  # the editor's own limit; the interpreter refuses longer text too
+LINE_CHARS = 200
+EDITOR_LINES = (6, 18)  # the code editor's height follows the starter code, within these bounds
+SLIDE_EDITOR_LINES = 10  # presentation mode: the slide fits the screen
+
+
+def exercise_slides(exercises: Sequence[Exercise]) -> list[tuple[str, str]]:
+    """The slides of a lesson's exercises, one each, for lesson_deck."""
+    return [(slide_id(exercise), f"exercises.{exercise.exercise_id}.title") for exercise in exercises]
+
+
+def slide_id(exercise: Exercise) -> str:
+    return "exercice_" + exercise.exercise_id.split(".", 1)[1]
+
+
+def exercises_section(deck: Deck, exercises: Sequence[Exercise]) -> None:
+    """The lesson's exercises, each on its own slide; on the page, in one container
+    (keyed "exercises_<page>", for the browser tests' screenshots)."""
+    page_id = exercises[0].page_id
+    with nullcontext() if deck.active else st.container(key=f"exercises_{page_id}"):
+        for number, exercise in enumerate(exercises, start=1):
+            with deck.slide(slide_id(exercise)):
+                if number == 1:
+                    editor_support()
+                    if not deck.active:
+                        st.header(t("exercise.section_title"), divider="gray")
+                        st.caption(t("exercise.section_intro"))
+                exercise_panel(exercise, number, len(exercises))
+
+
+def exercise_progress() -> dict[str, dict[str, bool]]:
+    """{page_id: {exercise_id: solved}} for every exercise tried in this session."""
+    return st.session_state.get(_PROGRESS_KEY, {})
+
+
+def _record(exercise: Exercise, passed: bool) -> None:
+    solved = st.session_state.setdefault(_PROGRESS_KEY, {}).setdefault(exercise.page_id, {})
+    solved[exercise.exercise_id] = solved.get(exercise.exercise_id, False) or passed
+
+
+def _key(exercise: Exercise, part: str) -> str:
+    return f"exercise.{exercise.exercise_id}.{part}"
+
+
+@partial_rerun("exercise")
+def exercise_panel(exercise: Exercise, number: int, count: int) -> None:
+    """A fragment: "Exécuter" and the hints rerun this panel alone (one per call site)."""
+    _heading(exercise, number, count)
+    answer = _editor(exercise)
+    if answer is not None and not answer.strip():
+        st.info(t("exercise.empty_choice" if exercise.kind == "parsons" else "exercise.empty_answer"))
+    elif answer is not None:  # an empty answer is not a try: it does not unlock the solution
+        result = grade(exercise, answer)  # longer than the interpreter reads: refused with a message
+        st.session_state[_key(exercise, "grade")] = (answer, result)
+        st.session_state[_key(exercise, "tries")] = st.session_state.get(_key(exercise, "tries"), 0) + 1
+        _record(exercise, result.passed)
+    last = st.session_state.get(_key(exercise, "grade"))
+    if last is not None:
+        _feedback(exercise, *last)
+    _hints(exercise)
+
+
+def _heading(exercise: Exercise, number: int, count: int) -> None:
+    solved = exercise_progress().get(exercise.page_id, {}).get(exercise.exercise_id, False)
+    badge = f" :green-badge[:material/task_alt: {t('exercise.solved_badge')}]" if solved else ""
+    st.subheader(t(f"exercises.{exercise.exercise_id}.title") + badge)
+    st.caption(t("exercise.numbered", number=number, count=count, kind=t(f"exercise.kind.{exercise.kind}")))
+    st.markdown(t(f"exercises.{exercise.exercise_id}.statement"))
+    # Open on the page where the learner needs the names; folded on a slide, which must fit the screen.
+    with st.expander(t("exercise.given_title"), expanded=exercise.kind != "block" and not presentation_mode()):
+        st.code(exercise.setup.strip(), language="python", line_numbers=True)
+
+
+def _editor(exercise: Exercise) -> str | None:
+    """The learner's answer when "Exécuter" was pressed (or Ctrl+Entrée typed), else None."""
+    with st.form(_key(exercise, "form"), border=False, enter_to_submit=True):
+        if exercise.kind == "line":
+            st.code(exercise.template, language="python", line_numbers=True)
+            answer = st.text_input(
+                t("exercise.line_label"), max_chars=LINE_CHARS, key=_key(exercise, "answer"), placeholder="___"
+            )
+        elif exercise.kind == "parsons":
+            st.code(exercise.template, language="python", line_numbers=True)
+            st.markdown(t("exercise.parsons_label"))
+            # One select box per line of the answer: a fixed layout (a multiselect grows and
+            # shrinks with its focus, and the button moved under the learner's click).
+            chosen = [
+                st.selectbox(
+                    t("exercise.parsons_slot", number=slot),
+                    exercise.lines,
+                    index=None,
+                    key=_key(exercise, f"answer.{slot}"),
+                    format_func=_visible_indent,
+                    placeholder=t("exercise.parsons_placeholder", number=slot),
+                    label_visibility="collapsed",
+                )
+                for slot in range(1, len(exercise.solution.splitlines()) + 1)
+            ]
+            answer = "\n".join(line for line in chosen if line is not None)
+        else:
+            answer = code_editor(
+                t("exercise.code_label"),
+                exercise.template,
+                key=_key(exercise, "answer"),
+                height=_editor_height(exercise.template),
+                max_chars=MAX_ANSWER_CHARS,
+            )
+        submitted = st.form_submit_button(t("exercise.run"), icon=":material/play_arrow:", type="primary")
+    st.caption(t("exercise.editor_help" if exercise.kind == "block" else "exercise.run_help"))
+    return answer if submitted else None
+
+
+def _visible_indent(line: str) -> str:
+    """An option's indentation is part of the answer, and spaces vanish in a proportional
+    font: each level of four spaces shows as an arrow, "⇥ val_loss = …"."""
+    stripped = line.lstrip(" ")
+    return "⇥ " * ((len(line) - len(stripped)) // 4) + stripped
+
+
+def _editor_height(template: str) -> int:
+    if presentation_mode():
+        lines = SLIDE_EDITOR_LINES
+    else:
+        lines = min(max(len(template.splitlines()) + 3, EDITOR_LINES[0]), EDITOR_LINES[1])
+    return 24 * lines + 20  # px: one line of the monospaced font, and the field's padding
+
+
+def feedback_text(feedback: Feedback) -> str:
+    """The message for the learner; the values come from the learner's run, so they are
+    made inert for Markdown (no backticks, links or HTML survive)."""
+    values = {name: inert_excerpt(_value_text(value), 300) for name, value in feedback.values.items()}
+    return t(feedback.key, **values)
+
+
+def _value_text(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)  # 2 s, not 2.0 s
+
+
+def _feedback(exercise: Exercise, answer: str, result: Grade) -> None:
+    if result.passed:
+        st.success(t("exercise.solved"), icon=":material/task_alt:")
+        st.download_button(
+            t("exercise.download"),
+            data=exercise.solved_script(answer),
+            file_name=f"{exercise.exercise_id.replace('.', '_')}.py",
+            mime="text/x-python",
+            icon=":material/download:",
+            on_click="ignore",
+            key=_key(exercise, "download"),
+        )
+    else:
+        first, *others = result.feedback
+        where = "\n\n" + t("exercise.at_line", line=result.error_line) if result.error_line else ""
+        st.error(feedback_text(first) + where, icon=":material/error:")
+        for more in others:
+            st.info(feedback_text(more), icon=":material/lightbulb:")
+        if result.error_line:
+            st.code(result.program, language="python", line_numbers=True)
+    if result.output:
+        st.caption(t("exercise.output_title"))
+        st.code(result.output, language="text")
+
+
+def _hints(exercise: Exercise) -> None:
+    """Hint 1 (a nudge), hint 2 (the key line), hint 3 (the solution, after a first try)."""
+    shown = st.session_state.get(_key(exercise, "hints"), 0)
+    tried = st.session_state.get(_key(exercise, "tries"), 0) > 0
+    if shown >= 1:
+        st.info(t("exercise.hint_prefix") + t(f"exercises.{exercise.exercise_id}.hint"), icon=":material/lightbulb:")
+    if shown >= 2:
+        st.caption(t("exercise.key_line_title"))
+        st.code(exercise.key_line, language="python")
+    if shown >= 3:
+        st.caption(t("exercise.solution_title"))
+        st.code(exercise.solution, language="python")
+    if shown < 3:
+        locked = shown == 2 and not tried
+        st.button(
+            t("exercise.hint_button", level=shown + 1),
+            key=_key(exercise, "hint_button"),
+            icon=":material/lightbulb:",
+            disabled=locked,
+            on_click=_show_next_hint,
+            args=(_key(exercise, "hints"),),
+            help=t("exercise.solution_after_try") if locked else None,
+        )
+        if locked:
+            st.caption(t("exercise.solution_after_try"))
+    tries = st.session_state.get(_key(exercise, "tries"), 0)
+    if tries:
+        st.caption(tn("exercise.tries", tries))
+
+
+def _show_next_hint(key: str) -> None:
+    st.session_state[key] = st.session_state.get(key, 0) + 1
