@@ -3,7 +3,8 @@
 Prints markdown tables: interaction latency per page against the framework's floor,
 the animation against a naive server loop, a class of 1, 10 and 30 sessions (latency,
 errors, memory), cold start against the bare import, training throughput against the
-plain loop, and the worst-case compute of one rerun per page. Every figure is a median
+plain loop, the worst-case compute of one rerun per page, and an exercise's grading
+against the same loop as a plain script. Every figure is a median
 or a percentile of repeated runs, and every target a ratio against a reference
 measured in the same run, on the same machine.
 """
@@ -17,6 +18,7 @@ import torch
 from bench.animation import animation_table
 from bench.classroom import classroom_table
 from bench.coldstart import coldstart_table
+from bench.exercises import exercises_table
 from bench.hostile import hostile_table
 from bench.latency import latency_tables
 from bench.training import training_table
@@ -29,6 +31,7 @@ SECTIONS = (
     ("Cold start", coldstart_table),
     ("Training throughput", training_table),
     ("Worst case per page", worstcase_table),
+    ("Grading an exercise", exercises_table),
     ("One hostile visitor", hostile_table),
 )
 

@@ -49,9 +49,12 @@ def test_a_keyboard_only_learner_writes_indented_code_and_runs_it_with_ctrl_ente
     area.focus()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
-    for line in exercise.solution.splitlines():  # typed flush left: the editor indents
-        page.keyboard.type(line.strip())
+    for line in exercise.solution.splitlines():
+        page.keyboard.press("Shift+Home")  # the indentation Enter carried over, replaced by the line's own
+        page.keyboard.press("Delete")
+        page.keyboard.type(line)
         page.keyboard.press("Enter")
+    assert area.input_value().strip() == exercise.solution.strip()
     page.keyboard.press("Control+Enter")
     expect(page.get_by_text(SOLVED)).to_be_visible(timeout=30_000)
     assert_no_crash(page)
@@ -100,7 +103,13 @@ def test_screenshots_of_every_lesson_s_exercises(page, app_url, look, scheme, qu
     for lesson in OBJECTIVES:
         show_exercises(page, f"{app_url}/{lesson.url_path}{query}", lesson)
         section = page.locator(f".{key_class(f'exercises_{lesson.page_id}')}")
-        section.scroll_into_view_if_needed()
         box = section.bounding_box()
         assert box is not None and box["width"] <= width, f"{lesson.url_path}: {box}"
+        # stMain scrolls inside the window: a window as tall as the page draws the whole section.
+        height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+        page.set_viewport_size({"width": width, "height": min(height, 16_000)})
+        wait_until_idle(page)
+        # Code blocks and select boxes load lazily and show grey skeletons first.
+        page.wait_for_function("!document.querySelector('[data-testid^=stSkeleton]')", timeout=30_000)
         section.screenshot(path=SCREENSHOTS / f"exercices-{look}-{lesson.page_id}.png")
+        page.set_viewport_size({"width": width, "height": 844 if width < 500 else 800})

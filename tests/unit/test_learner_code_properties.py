@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from components.learner_allowlist import MAX_ELEMENTS, MAX_INTEGER
 from components.learner_code import LearnerCodeError, Outcome, run_program
+from components.learner_limits import MAX_ELEMENTS, MAX_INTEGER
 
 BUDGET = 0.5  # seconds given to each random program
 MARGIN = 1.0  # one external call may finish after the budget
