@@ -143,15 +143,28 @@ def static_feedback(exercise: Exercise, answer: str) -> list[Feedback]:
     return [Feedback(key) for key in dict.fromkeys(keys)]  # two distractors may share their reason: said once
 
 
+# Python's syntax errors are in English: the commonest get a line in the learner's language.
+SYNTAX_HINTS = (
+    (re.compile(r"was never closed|unexpected EOF|unmatched|does not match opening"), "code.hint.syntax_brackets"),
+    (re.compile(r"indent", re.IGNORECASE), "code.hint.syntax_indent"),
+    (re.compile(r"expected ':'"), "code.hint.syntax_colon"),
+)
+
+
 def error_feedback(error: LearnerCodeError) -> list[Feedback]:
-    """The interpreter's refusal or PyTorch's error (its own message kept), then a
-    one-line explanation when the error is a common one."""
+    """The interpreter's refusal, PyTorch's error or Python's syntax error (their own
+    message kept), then a one-line explanation when the error is a common one."""
     values = dict(error.values)
     feedback = [Feedback(error.key, values)]
+    message = str(values.get("message", ""))
     if error.key == "code.torch_error":
-        hint = torch_error_hint(str(values.get("message", "")))
-        if hint is not None:
-            feedback.append(Feedback(hint))
+        hint = torch_error_hint(message)
+    elif error.key == "code.syntax":
+        hint = next((key for pattern, key in SYNTAX_HINTS if pattern.search(message)), None)
+    else:
+        hint = None
+    if hint is not None:
+        feedback.append(Feedback(hint))
     return feedback
 
 

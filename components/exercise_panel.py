@@ -169,8 +169,9 @@ def _feedback(exercise: Exercise, answer: str, result: Grade) -> None:
         )
     else:
         first, *others = result.feedback
-        where = "\n\n" + t("exercise.at_line", line=result.error_line) if result.error_line else ""
-        st.error(feedback_text(first) + where, icon=":material/error:")
+        st.error(feedback_text(first), icon=":material/error:")
+        if result.error_line:
+            st.caption(t("exercise.at_line", line=result.error_line))
         for more in others:
             st.info(feedback_text(more), icon=":material/lightbulb:")
         if result.error_line:

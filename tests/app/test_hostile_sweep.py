@@ -126,6 +126,13 @@ def apply(widget, kind: str, value) -> None:
     widget.set_value(value)
 
 
+def submit_form_of(app: AppTest, key: str) -> None:
+    """An exercise's editor sits in a form: its text reaches the grader with "Exécuter"."""
+    if key.startswith("exercise."):
+        form = ".".join(key.split(".")[:3]) + ".form"  # exercise.<page>.<name>.answer[.<n>]
+        next(button for button in app.button if button.proto.form_id == form).click()
+
+
 def widget_keys(app: AppTest) -> list[tuple[str, str]]:
     return [(kind, widget.key) for kind in WIDGET_KINDS for widget in getattr(app, kind) if widget.key]
 
@@ -152,6 +159,7 @@ def test_every_widget_of_every_page_survives_bad_and_extreme_values(lesson, cras
             except KeyError:  # an earlier value hid it (a choice that reveals other widgets)
                 break
             apply(widget, kind, value)
+            submit_form_of(app, key)
             try:
                 app.run()
             except ValueError as error:

@@ -5,6 +5,7 @@ import pytest
 from components.i18n import translate
 from components.slides import HIDDEN_PREFIX, NEXT_KEY, PREVIOUS_KEY, SHOWN_PREFIX, slide_state_key
 from lessons.catalog import ALL_LESSONS
+from lessons.optimiseur.exercises import EXERCISES as OPTIMIZER_EXERCISES
 
 SLIDE_PAGES = ALL_LESSONS  # the home page, the five lessons and the recap
 
@@ -57,10 +58,12 @@ def slide_count(app) -> int:
     return int(position(app).split("**")[1].split("\u00a0/\u00a0")[1])
 
 
-def test_the_last_slide_is_the_quiz_and_next_stops_there(open_app):
-    total = slide_count(open_app(page="lessons/optimiseur/page.py", presentation="1"))
-    app = open_app(page="lessons/optimiseur/page.py", presentation="1", diapo=str(total))
-    assert position(app).endswith(translate("optimiseur.quiz_title", "fr"))
+def test_the_last_slide_is_the_last_exercise_and_next_stops_there(open_app):
+    app = open_app(page="lessons/optimiseur/page.py", presentation="1")
+    app.session_state[slide_state_key("optimiseur")] = slide_count(app)
+    app.run()
+    last = OPTIMIZER_EXERCISES[-1].exercise_id
+    assert position(app).endswith(translate(f"exercises.{last}.title", "fr"))
     assert app.button(key=NEXT_KEY).disabled
 
 
