@@ -7,7 +7,8 @@ form field: phones type in it, screen readers read it, Ctrl+Enter submits its fo
 What it lacks, a small script adds (no iframe: st.html runs it in the page): Tab indents
 by four spaces, Shift+Tab removes them (or leaves the field at the line's start), Enter
 keeps the line's indentation (one step more after a colon), and Escape then Tab leaves
-the field, so the keyboard is never trapped. Monospace, tab size and contrast come from the CSS below, in both themes.
+the field, so the keyboard is never trapped. Monospace, tab size and contrast come from
+the CSS below, in both themes; the size stays Streamlit's, which projector mode enlarges.
 """
 
 import streamlit as st
@@ -19,7 +20,6 @@ EDITOR_CSS = """
 [class*="st-key-exercise"] textarea,
 [class*="st-key-exercise"] input[type="text"] {
   font-family: "Source Code Pro", ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace !important;
-  font-size: 0.95rem;
   line-height: 1.45;
   tab-size: 4;
   white-space: pre;

@@ -20,7 +20,8 @@ _PROGRESS_KEY = "exercise.progress"  # {page_id: {exercise_id: solved}}
 MAX_ANSWER_CHARS = 4_000  # the editor's own limit; the interpreter refuses longer text too
 LINE_CHARS = 200
 EDITOR_LINES = (6, 18)  # the code editor's height follows the starter code, within these bounds
-SLIDE_EDITOR_LINES = 10  # presentation mode: the slide fits the screen
+SLIDE_EDITOR_LINES = 6  # presentation mode: the slide fits the screen
+SLIDE_CODE_LINES, SLIDE_CODE_HEIGHT = 6, 220  # presentation mode: longer code scrolls in a box of this height (px)
 
 
 def exercise_slides(exercises: Sequence[Exercise]) -> list[tuple[str, str]]:
@@ -63,8 +64,20 @@ def _key(exercise: Exercise, part: str) -> str:
 
 @partial_rerun("exercise")
 def exercise_panel(exercise: Exercise, number: int, count: int) -> None:
-    """A fragment: "Exécuter" and the hints rerun this panel alone (one per call site)."""
-    _heading(exercise, number, count)
+    """A fragment: "Exécuter" and the hints rerun this panel alone (one per call site).
+    On a slide, the statement and the code around the blank sit beside the editor."""
+    presenting = presentation_mode()
+    prompt_area, work_area = st.columns(2, gap="large") if presenting else (st.container(), st.container())
+    with prompt_area:
+        _heading(exercise, number, count)
+        if exercise.kind != "block":
+            st.code(exercise.template, language="python", line_numbers=True, height=_code_height(exercise.template))
+    with work_area:
+        _work(exercise)
+
+
+def _work(exercise: Exercise) -> None:
+    """The editor, then what the last run gave, then the hints."""
     answer = _editor(exercise)
     if answer is not None and not answer.strip():
         st.info(t("exercise.empty_choice" if exercise.kind == "parsons" else "exercise.empty_answer"))
@@ -81,25 +94,38 @@ def exercise_panel(exercise: Exercise, number: int, count: int) -> None:
 
 def _heading(exercise: Exercise, number: int, count: int) -> None:
     solved = exercise_progress().get(exercise.page_id, {}).get(exercise.exercise_id, False)
-    badge = f" :green-badge[:material/task_alt: {t('exercise.solved_badge')}]" if solved else ""
-    st.subheader(t(f"exercises.{exercise.exercise_id}.title") + badge)
-    st.caption(t("exercise.numbered", number=number, count=count, kind=t(f"exercise.kind.{exercise.kind}")))
+    badge = f":green-badge[:material/task_alt: {t('exercise.solved_badge')}]" if solved else ""
+    if presentation_mode():  # the slide's bar already shows the title: the statement gets the room
+        if badge:
+            st.markdown(badge)
+    else:
+        st.subheader(f"{t(f'exercises.{exercise.exercise_id}.title')} {badge}".rstrip())
+        st.caption(t("exercise.numbered", number=number, count=count, kind=t(f"exercise.kind.{exercise.kind}")))
     st.markdown(t(f"exercises.{exercise.exercise_id}.statement"))
-    # Open on the page where the learner needs the names; folded on a slide, which must fit the screen.
-    with st.expander(t("exercise.given_title"), expanded=exercise.kind != "block" and not presentation_mode()):
+    # Open on the page where the learner needs the names; on a slide, a popover over the slide,
+    # which must fit the screen.
+    given = (
+        st.popover(t("exercise.given_title"), icon=":material/code:")
+        if presentation_mode()
+        else st.expander(t("exercise.given_title"), expanded=exercise.kind != "block")
+    )
+    with given:
         st.code(exercise.setup.strip(), language="python", line_numbers=True)
+
+
+def _code_height(code: str) -> int | str:
+    """On a slide, code taller than its box scrolls inside it (the slide fits the screen)."""
+    return SLIDE_CODE_HEIGHT if presentation_mode() and len(code.strip().splitlines()) > SLIDE_CODE_LINES else "content"
 
 
 def _editor(exercise: Exercise) -> str | None:
     """The learner's answer when "Exécuter" was pressed (or Ctrl+Entrée typed), else None."""
     with st.form(_key(exercise, "form"), border=False, enter_to_submit=True):
         if exercise.kind == "line":
-            st.code(exercise.template, language="python", line_numbers=True)
             answer = st.text_input(
                 t("exercise.line_label"), max_chars=LINE_CHARS, key=_key(exercise, "answer"), placeholder="___"
             )
         elif exercise.kind == "parsons":
-            st.code(exercise.template, language="python", line_numbers=True)
             st.markdown(t("exercise.parsons_label"))
             # One select box per line of the answer: a fixed layout (a multiselect grows and
             # shrinks with its focus, and the button moved under the learner's click).
@@ -125,7 +151,9 @@ def _editor(exercise: Exercise) -> str | None:
                 max_chars=MAX_ANSWER_CHARS,
             )
         submitted = st.form_submit_button(t("exercise.run"), icon=":material/play_arrow:", type="primary")
-    st.caption(t("exercise.editor_help" if exercise.kind == "block" else "exercise.run_help"))
+    # On a slide, the short help: the class watches, the keys are for the learner's own screen.
+    full_help = exercise.kind == "block" and not presentation_mode()
+    st.caption(t("exercise.editor_help" if full_help else "exercise.run_help"))
     return answer if submitted else None
 
 
