@@ -19,7 +19,7 @@ REPEATS = 3
 LONGEST_LOOP = """for epoch in range(20000):
     for xb, yb in loader:
         optimizer.zero_grad()
-        loss = loss_fn(model(xb), yb * {scale} / {scale})
+        loss = loss_fn(model(xb) * {scale} / {scale}, yb)
         loss.backward()
         optimizer.step()
 """
