@@ -13,6 +13,7 @@ from components.code_editor import code_editor, editor_support
 from components.exercise import Exercise, Feedback, Grade, grade
 from components.fragments import partial_rerun
 from components.i18n import t, tn
+from components.print_style import print_only
 from components.safe_text import inert_excerpt
 from components.slides import Deck, presentation_mode
 
@@ -42,7 +43,8 @@ def exercises_section(deck: Deck, exercises: Sequence[Exercise]) -> None:
             with deck.slide(slide_id(exercise)):
                 if number == 1:
                     editor_support()
-                    if not deck.active:
+                    # On a slide the bar shows the exercise's title: the section's prints only.
+                    with print_only(f"exercises_{page_id}") if deck.active else nullcontext():
                         st.header(t("exercise.section_title"), divider="gray")
                         st.caption(t("exercise.section_intro"))
                 exercise_panel(exercise, number, len(exercises))
@@ -118,15 +120,27 @@ def _code_height(code: str) -> int | str:
     return SLIDE_CODE_HEIGHT if presentation_mode() and len(code.strip().splitlines()) > SLIDE_CODE_LINES else "content"
 
 
+def _forget_foreign_value(key: str, allowed) -> None:
+    """Drop a value no browser sends (a list for a text, an index past the options) before
+    its widget meets it: any client can send one, and the widget would fail on it."""
+    if key in st.session_state and not allowed(st.session_state[key]):
+        del st.session_state[key]
+
+
 def _editor(exercise: Exercise) -> str | None:
     """The learner's answer when "Exécuter" was pressed (or Ctrl+Entrée typed), else None."""
+    slots = range(1, len(exercise.solution.splitlines()) + 1) if exercise.kind == "parsons" else range(0)
+    _forget_foreign_value(_key(exercise, "answer"), lambda value: isinstance(value, str))
+    for slot in slots:
+        _forget_foreign_value(_key(exercise, f"answer.{slot}"), lambda value: value is None or value in exercise.lines)
     with st.form(_key(exercise, "form"), border=False, enter_to_submit=True):
         if exercise.kind == "line":
             answer = st.text_input(
                 t("exercise.line_label"), max_chars=LINE_CHARS, key=_key(exercise, "answer"), placeholder="___"
             )
         elif exercise.kind == "parsons":
-            st.markdown(t("exercise.parsons_label"))
+            # On a slide, the short form: the statement above says the rest.
+            st.markdown(t("exercise.parsons_label_short" if presentation_mode() else "exercise.parsons_label"))
             # One select box per line of the answer: a fixed layout (a multiselect grows and
             # shrinks with its focus, and the button moved under the learner's click).
             chosen = [
@@ -139,7 +153,7 @@ def _editor(exercise: Exercise) -> str | None:
                     placeholder=t("exercise.parsons_placeholder", number=slot),
                     label_visibility="collapsed",
                 )
-                for slot in range(1, len(exercise.solution.splitlines()) + 1)
+                for slot in slots
             ]
             answer = "\n".join(line for line in chosen if line is not None)
         else:

@@ -13,15 +13,26 @@ One static stylesheet, inside `@media print`, applied to every page by
 - Folded expanders print open: Streamlit draws an expander as `<details>`, its content
   in the DOM even while folded, and Chromium lets a stylesheet show a folded
   `<details>`'s content through `::details-content`.
+- A `print_only` container shows on paper only.
 - Streamlit scrolls inside the main area; for paper that area grows to its content,
   or the browser would print only its first screen.
 - A chart keeps the width Vega gave it on screen, so it is shrunk to the paper's width,
   and neither a chart, a table nor a code block is cut by a page break.
 """
 
+from contextlib import AbstractContextManager
+
+import streamlit as st
+
+PRINT_ONLY_PREFIX = "imprime_seulement_"  # + a name: a container the paper shows and the screen does not
+
 PRINT_CSS = """
 <style>
 @page { size: A4; margin: 12mm; }
+@media screen {
+  [class*="st-key-imprime_seulement_"],
+  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-imprime_seulement_"]) { display: none !important; }
+}
 @media print {
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
   [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
@@ -54,3 +65,9 @@ PRINT_CSS = """
 }
 </style>
 """
+
+
+def print_only(name: str) -> AbstractContextManager:
+    """A container printed but not shown on screen (and its layout wrapper too, which
+    would keep the column's gap): e.g. a section's title that a slide's bar replaces."""
+    return st.container(key=f"{PRINT_ONLY_PREFIX}{name}")

@@ -43,11 +43,11 @@ def test_the_arrows_move_between_slides_and_the_link_follows(page, app_url):
     page.goto(f"{app_url}/tenseurs?presentation=1&projecteur=1")
     wait_until_idle(page)
     navigation = page.locator(".st-key-diapo_navigation")
-    expect(navigation).to_contain_text("1\u00a0/\u00a023")
+    expect(navigation).to_contain_text("1\u00a0/\u00a026")
     expect(page.locator("h1").first).to_be_visible()  # the intro slide holds the title
     wait_for_shortcut(page, NEXT_KEY)
     press_on_page(page, "ArrowRight")
-    expect(navigation).to_contain_text("2\u00a0/\u00a023")
+    expect(navigation).to_contain_text("2\u00a0/\u00a026")
     expect(page).to_have_url(re.compile(r"diapo=2"))
     wait_until_idle(page)
     expect(page.locator("h1").first).to_be_hidden()  # the intro is hidden, not gone
@@ -57,7 +57,7 @@ def test_the_arrows_move_between_slides_and_the_link_follows(page, app_url):
     screenshot(page, "presentation-fr-tenseurs-2")
     wait_for_shortcut(page, PREVIOUS_KEY)  # disabled on the first slide, so bound only now
     press_on_page(page, "ArrowLeft")
-    expect(navigation).to_contain_text("1\u00a0/\u00a023")
+    expect(navigation).to_contain_text("1\u00a0/\u00a026")
     wait_until_idle(page)
 
 
@@ -65,11 +65,11 @@ def test_a_slide_link_opens_on_that_slide_and_a_reload_keeps_it(page, app_url):
     page.goto(f"{app_url}/optimiseur?presentation=1&diapo=11")
     wait_until_idle(page)
     navigation = page.locator(".st-key-diapo_navigation")
-    expect(navigation).to_contain_text("11\u00a0/\u00a012")
+    expect(navigation).to_contain_text("11\u00a0/\u00a015")
     expect(page.locator(SHOWN).get_by_test_id("stCode").first).to_contain_text("torch.optim")
     page.reload()
     wait_until_idle(page)
-    expect(navigation).to_contain_text("11\u00a0/\u00a012")
+    expect(navigation).to_contain_text("11\u00a0/\u00a015")
 
 
 def test_space_pauses_and_the_arrows_step_the_optimizer_animation(page, app_url):
@@ -102,19 +102,19 @@ def test_in_presentation_mode_shift_arrows_step_and_arrows_change_slide(page, ap
     navigation = page.locator(".st-key-diapo_navigation")
     show_every_result(page)
     page.locator(f".st-key-{NEXT_KEY} button").click()
-    expect(navigation).to_contain_text("6\u00a0/\u00a012")
+    expect(navigation).to_contain_text("6\u00a0/\u00a015")
     show_every_result(page)
     page.locator(f".st-key-{NEXT_KEY} button").click()
-    expect(navigation).to_contain_text("7\u00a0/\u00a012")
+    expect(navigation).to_contain_text("7\u00a0/\u00a015")
     wait_until_idle(page)
     chart = page.locator(SHOWN).get_by_test_id("stVegaLiteChart").first
     step = chart.get_by_role("slider")
     wait_for_animation_keys(page, chart)
     press_on_page(page, "Shift+ArrowRight")
     expect(step).to_have_value("1")
-    expect(navigation).to_contain_text("7\u00a0/\u00a012")
+    expect(navigation).to_contain_text("7\u00a0/\u00a015")
     wait_for_shortcut(page, NEXT_KEY)
     press_on_page(page, "ArrowRight")
-    expect(navigation).to_contain_text("8\u00a0/\u00a012")
+    expect(navigation).to_contain_text("8\u00a0/\u00a015")
     wait_until_idle(page)
     assert_no_crash(page)

@@ -4,7 +4,7 @@ import inspect
 import re
 
 from components import projector
-from components.print_style import PRINT_CSS
+from components.print_style import PRINT_CSS, PRINT_ONLY_PREFIX
 from components.slides import HIDDEN_PREFIX, NAVIGATION_KEY, SLIDES_CSS
 
 
@@ -15,8 +15,13 @@ def print_rules() -> str:
 def test_the_print_rules_apply_to_print_only():
     assert PRINT_CSS.count("@media print {") == 1
     before = PRINT_CSS[: PRINT_CSS.index("@media print")]
-    # Outside the media query, only the sheet's size and margins (which screens ignore).
-    assert re.sub(r"\s+", " ", before).strip() == "<style> @page { size: A4; margin: 12mm; }"
+    # Outside the print query, only the sheet's size and margins (which screens ignore) and
+    # the one screen rule that hides what prints only.
+    keyed = f'[class*="st-key-{PRINT_ONLY_PREFIX}"]'
+    screen = f'{keyed}, [data-testid="stLayoutWrapper"]:has(> {keyed})'
+    assert re.sub(r"\s+", " ", before).strip() == (
+        f"<style> @page {{ size: A4; margin: 12mm; }} @media screen {{ {screen} {{ display: none !important; }} }}"
+    )
 
 
 def test_paper_leaves_out_the_sidebar_buttons_and_navigation_and_shows_every_slide():
@@ -50,3 +55,8 @@ def test_the_stylesheets_are_static():
     for css in (projector.BASE_CSS, projector.PROJECTOR_CSS, PRINT_CSS):
         assert "{}" not in css and "%s" not in css
         assert css.strip().startswith("<style>") and css.strip().endswith("</style>")
+
+
+def test_print_only_containers_are_hidden_on_screen_only():
+    screen = PRINT_CSS.split("@media screen", 1)[1].split("@media print", 1)[0]
+    assert f"st-key-{PRINT_ONLY_PREFIX}" in screen and "display: none" in screen
