@@ -205,6 +205,16 @@ def push_poll(engine: Engine, join_code: str, secret: str, draft: PollDraft, *, 
     """Make `draft` the session's current poll (the one every student sees)."""
     _check_draft(draft)
     now = now or utc_now()
+    for attempt in range(5):  # two pushes at once (a double click) draw the same position: the loser retries
+        try:
+            return _insert_poll(engine, join_code, secret, draft, now)
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _insert_poll(engine: Engine, join_code: str, secret: str, draft: PollDraft, now: datetime) -> Poll:
     with engine.begin() as connection:
         session_id = _teacher_session_id(connection, join_code, secret)
         position = 1 + (
@@ -367,7 +377,7 @@ def submit_answer(
             changes=0,
             answered_at=now,
         )
-        connection.execute(
+        changed = connection.execute(
             statement.on_conflict_do_update(
                 index_elements=[answers.c.poll_id, answers.c.student],
                 set_={
@@ -377,8 +387,11 @@ def submit_answer(
                     "answered_at": statement.excluded.answered_at,
                     "changes": answers.c.changes + 1,
                 },
+                where=answers.c.changes < MAX_CHANGES,  # the cap holds even when two changes race
             )
         )
+    if changed.rowcount == 0:
+        return ANSWER_RATE_LIMITED
     return ANSWER_SAVED if before is None else ANSWER_CHANGED
 
 

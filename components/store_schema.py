@@ -6,6 +6,8 @@ is relied on (SQLite enforces none unless asked): `class_store.purge_expired` de
 answers, polls and sessions in that order itself.
 """
 
+import time
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 SCHEMA_VERSION = 1
 
@@ -94,8 +97,23 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {}
 _MIGRATION_LOCK = 191_919  # PostgreSQL advisory lock: two servers starting together migrate once
 
 
-def migrate(engine: Engine) -> int:
-    """Create the tables or bring them to SCHEMA_VERSION; the version now recorded."""
+def migrate(engine: Engine, attempts: int = 5) -> int:
+    """Create the tables or bring them to SCHEMA_VERSION; the version now recorded.
+
+    PostgreSQL serialises two servers starting together with an advisory lock; SQLite
+    has none (pysqlite runs CREATE TABLE outside the transaction), so there the loser
+    of the race meets the winner's tables or version row, and simply looks again."""
+    for attempt in range(attempts):
+        try:
+            return _migrate_once(engine)
+        except (OperationalError, IntegrityError):
+            if engine.dialect.name == "postgresql" or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _migrate_once(engine: Engine) -> int:
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
