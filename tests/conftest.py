@@ -1,6 +1,8 @@
 """Shared by every test layer: the crash guard (tests/crash_guard.py), autouse, and the store's databases."""
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,12 @@ configure_torch()
 pytest_plugins = ["pytester"]  # the guard's own tests run small test files with it
 
 __all__ = ["crash_guard", "pytest_runtest_makereport"]
+
+# No test writes the app's own database (data/classe.sqlite3): unless a test or the
+# caller names another, every AppTest and every server the tests start uses this file.
+if "PYTORCH_COURSE_DATABASE_URL" not in os.environ:
+    _TEST_DATABASE = Path(tempfile.mkdtemp(prefix="pytorch-course-db-")) / "tests.sqlite3"
+    os.environ["PYTORCH_COURSE_DATABASE_URL"] = f"sqlite:///{_TEST_DATABASE}"
 
 NO_POSTGRES = (
     "PostgreSQL's server binaries (initdb, pg_ctl) are missing: `apt-get install postgresql` "
