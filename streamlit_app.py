@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from components import url_state
+from components import persisted_progress, url_state
+from components.browser_storage import mount_browser_storage
+from components.class_push import CODE_PARAM
 from components.devices import device_controls
 from components.errors import friendly_errors
 from components.i18n import LANGUAGE_KEY, LANGUAGE_NAMES, LANGUAGES, t
@@ -13,7 +15,7 @@ from components.run_lock import turn
 from components.share import share_controls
 from components.slides import presentation_controls
 from components.torch_setup import configure_torch
-from lessons.catalog import GLOSSARY, HOME, OBJECTIVES, RECAP, Lesson
+from lessons.catalog import CLASSE, GLOSSARY, HOME, OBJECTIVES, RECAP, Lesson
 
 
 def page(lesson: Lesson) -> st.Page:
@@ -37,18 +39,21 @@ def main() -> None:
         )
 
     # After the language is known, so the browser tab's title is translated too. A link
-    # opened in projector mode (?projecteur=1) starts with the sidebar folded away.
+    # opened in projector mode (?projecteur=1), or a class's join link on a phone
+    # (?code=ABC123), starts with the sidebar folded away.
+    folded = st.query_params.get(PROJECTOR_KEY) in ("1", "true") or CODE_PARAM in st.query_params
     st.set_page_config(
         page_title=t("app.page_title"),
         page_icon="🔥",  # an emoji: a material icon is fetched from Google at every load
         layout="wide",
-        initial_sidebar_state="collapsed" if st.query_params.get(PROJECTOR_KEY) in ("1", "true") else "auto",
+        initial_sidebar_state="collapsed" if folded else "auto",
     )
     current_page = st.navigation(
         {
             t("nav.section_intro"): [page(HOME)],
             t("nav.section_objectives"): [page(lesson) for lesson in OBJECTIVES],
             t("nav.section_recap"): [page(RECAP), page(GLOSSARY)],
+            t("nav.section_class"): [page(CLASSE)],
         }
     )
     with st.sidebar:
@@ -58,6 +63,9 @@ def main() -> None:
         presentation_controls()
 
     apply_page_style()
+    # Before the page: it reads the browser's id, and its progress joins the session once.
+    mount_browser_storage()
+    persisted_progress.load()
     notices = st.container()
     with friendly_errors(current_page.url_path or "/"):  # a failing page keeps the sidebar
         current_page.run()

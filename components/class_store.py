@@ -48,7 +48,7 @@ ANSWER_INVALID = "invalid"
 ANSWER_RATE_LIMITED = "rate_limited"
 
 _NICKNAME = re.compile(r"[\w' -]{0,24}")  # letters (any script), digits, space, - _ '
-_OUTCOME = re.compile(r"[a-z_.]{1,80}")  # an exercise's grade: "solved" or a feedback key
+_OUTCOME = re.compile(r"[a-z0-9_.]{1,80}")  # an exercise's grade: "solved" or a feedback key
 
 
 class NotTeacher(Exception):
@@ -104,6 +104,11 @@ def normalise_join_code(text: str) -> str | None:
 
 def valid_nickname(text: str) -> bool:
     return isinstance(text, str) and _NICKNAME.fullmatch(text) is not None
+
+
+def valid_outcome(text: object) -> bool:
+    """An exercise poll's answer: "solved" or the grade's first feedback key."""
+    return isinstance(text, str) and _OUTCOME.fullmatch(text) is not None
 
 
 def student_key(browser_id: str, join_code: str) -> str:
@@ -310,7 +315,7 @@ def _valid_answer(poll_kind: str, choices: tuple[str, ...], answer: object) -> s
         return None if value is None else repr(value)
     if poll_kind in ("choice", "vote"):
         return answer if answer in choices else None
-    return answer if _OUTCOME.fullmatch(answer) else None
+    return answer if valid_outcome(answer) else None
 
 
 class _SessionRate:

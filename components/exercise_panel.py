@@ -9,6 +9,7 @@ from contextlib import nullcontext
 
 import streamlit as st
 
+from components import persisted_progress
 from components.code_editor import code_editor, editor_support
 from components.exercise import Exercise, Feedback, Grade, grade
 from components.fragments import partial_rerun
@@ -58,6 +59,7 @@ def exercise_progress() -> dict[str, dict[str, bool]]:
 def _record(exercise: Exercise, passed: bool) -> None:
     solved = st.session_state.setdefault(_PROGRESS_KEY, {}).setdefault(exercise.page_id, {})
     solved[exercise.exercise_id] = solved.get(exercise.exercise_id, False) or passed
+    persisted_progress.save()
 
 
 def _key(exercise: Exercise, part: str) -> str:
@@ -80,7 +82,7 @@ def exercise_panel(exercise: Exercise, number: int, count: int) -> None:
 
 def _work(exercise: Exercise) -> None:
     """The editor, then what the last run gave, then the hints."""
-    answer = _editor(exercise)
+    answer = exercise_editor(exercise)
     if answer is not None and not answer.strip():
         st.info(t("exercise.empty_choice" if exercise.kind == "parsons" else "exercise.empty_answer"))
     elif answer is not None:  # an empty answer is not a try: it does not unlock the solution
@@ -127,7 +129,7 @@ def _forget_foreign_value(key: str, allowed) -> None:
         del st.session_state[key]
 
 
-def _editor(exercise: Exercise) -> str | None:
+def exercise_editor(exercise: Exercise) -> str | None:
     """The learner's answer when "Exécuter" was pressed (or Ctrl+Entrée typed), else None."""
     slots = range(1, len(exercise.solution.splitlines()) + 1) if exercise.kind == "parsons" else range(0)
     _forget_foreign_value(_key(exercise, "answer"), lambda value: isinstance(value, str))

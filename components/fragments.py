@@ -16,8 +16,9 @@ from components.pace import pace_this_rerun
 from components.run_lock import in_turn, turn
 
 
-def partial_rerun(where: str) -> Callable[[Callable], Callable]:
-    """`@partial_rerun("tenseurs")` on a section whose widgets feed only itself."""
+def partial_rerun(where: str, run_every: float | None = None) -> Callable[[Callable], Callable]:
+    """`@partial_rerun("tenseurs")` on a section whose widgets feed only itself;
+    `run_every` seconds: a live view, redrawn on its own (the class page's counts)."""
 
     def decorate(function: Callable) -> Callable:
         @wraps(function)
@@ -27,6 +28,6 @@ def partial_rerun(where: str) -> Callable[[Callable], Callable]:
             with turn(), friendly_errors(where):
                 return function(*args, **kwargs)
 
-        return st.fragment(guarded)
+        return st.fragment(guarded, run_every=run_every)
 
     return decorate

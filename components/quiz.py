@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components import persisted_progress
+from components.class_push import offer_to_class
 from components.i18n import t
 
 _PROGRESS_KEY = "quiz.progress"  # {page_id: {question_id: answered correctly}}
@@ -93,6 +95,7 @@ def quiz(page_id: str, question: Question, *, refresh_page: bool = False) -> Non
             # "%g": a count reads 48, not 48.0000; a value keeps the digits typed (0.28163)
             answer = st.number_input(t("quiz.your_answer"), value=None, format="%g", key=answer_key)
         submitted = st.form_submit_button(t("quiz.check"), icon=":material/check:")
+    offer_to_class(page_id, question, form_key)  # a teacher puts it to the class as it stands
     if submitted:
         if answer is None:
             st.session_state.pop(result_key, None)
@@ -102,6 +105,7 @@ def quiz(page_id: str, question: Question, *, refresh_page: bool = False) -> Non
         st.session_state.setdefault(_PROGRESS_KEY, {}).setdefault(page_id, {})[question.question_id] = st.session_state[
             result_key
         ]
+        persisted_progress.save()
         if refresh_page:
             st.rerun(scope="app")
     if result_key in st.session_state:

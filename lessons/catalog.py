@@ -39,6 +39,10 @@ RECAP = Lesson("resume", "lessons/resume/page.py", "resume", ":material/summariz
 # The chapter's words, French ↔ English: a reference page, registered after the recap.
 GLOSSARY = Lesson("glossaire", "lessons/glossaire/page.py", glossary.URL_PATH, ":material/translate:")
 
+# Class mode: a teacher's live session and the students' phones. Not a step of the
+# guided path, so not in ALL_LESSONS: the router registers it in a section of its own.
+CLASSE = Lesson("classe", "lessons/classe/page.py", "classe", ":material/groups:")
+
 # Every page, in the order of the guided path (components/chapter_path.py): each page
 # ends with links to its neighbours here, and the last one leads back to the first.
 ALL_LESSONS = (HOME, *OBJECTIVES, RECAP, GLOSSARY)

@@ -9,6 +9,7 @@ from components.devices import device_inventory, missing_device_reason_key
 from components.exercise_panel import exercise_progress
 from components.fragments import partial_rerun
 from components.i18n import current_language, t, tn
+from components.persisted_progress import progress_controls
 from components.quiz import ChoiceQuestion, NumberQuestion, predict_first, quiz, quiz_progress, result_pending
 from components.slides import Deck
 from components.tables import markdown_table
@@ -169,11 +170,13 @@ def why_pytorch_section() -> None:
 
 
 def progress_section() -> None:
-    """Per page: the questions answered and the exercises solved in this session."""
+    """Per page: the questions answered and the exercises solved, in this session and,
+    for this browser, in earlier ones; where they are kept, and a button to erase them."""
     st.header(t("home.progress.title"), divider="gray")
     progress, solved = quiz_progress(), exercise_progress()
     if not progress and not solved:
         st.caption(t("home.progress.empty"))
+        progress_controls(has_progress=False)
         return
     for lesson in ALL_LESSONS:
         answers = progress.get(lesson.page_id)
@@ -201,6 +204,7 @@ def progress_section() -> None:
                     total=total,
                 ),
             )
+    progress_controls(has_progress=True)
 
 
 def versions_section() -> None:

@@ -188,8 +188,18 @@ def assert_no_crash(page, context: str | None = None, timeout: float | None = No
         expect(page.get_by_text(message), context).to_have_count(0, timeout=timeout)
 
 
+BROWSER_STORAGE = ".st-key-stockage_navigateur"  # components/browser_storage.py's hidden component
+BROWSER_REPORTED = f"{BROWSER_STORAGE} [data-reported]"
+
+
 def wait_until_idle(page) -> None:
+    """Idle, and past the rerun a new visit asks for when its browser sends its id
+    (components/browser_storage.py marks the report sent): frames counted after this
+    belong to the test's own action."""
     page.wait_for_selector(IDLE, timeout=60_000)
+    if page.locator(BROWSER_STORAGE).count():
+        page.wait_for_selector(BROWSER_REPORTED, state="attached", timeout=60_000)
+        page.wait_for_selector(IDLE, timeout=60_000)
 
 
 # What a chart draws, as text: two equal texts are the same picture. Vega draws on a
