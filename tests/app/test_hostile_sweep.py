@@ -2,7 +2,8 @@
 URL parameter garbage. Nothing may show an exception, a traceback or the friendly error
 (it hides a crash), log an error, run code, create a file, or stop the page from
 answering; a refused text gets a message in the page's language. The number of inputs
-tried per page is printed at the end of the run.
+tried per page is printed at the end of the run. The class page, not in ALL_LESSONS, has
+its own sweep, view by view: test_hostile_sweep_classe.py.
 """
 
 import math

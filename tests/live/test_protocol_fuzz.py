@@ -11,19 +11,34 @@ exception element, no friendly error (it hides a crash: it is one), and no "unex
 error" or traceback in the server's log; afterwards the session and a new one still
 get a normal rerun. The counts are printed at the end of the run.
 
+The class page (/classe, not in ALL_LESSONS) is fuzzed in each view: the join form; a
+student's, at the link of a real session with a question on (the page waits for the
+browser's id: the fuzz's click on "continue without it" lets it in); a teacher's, whose
+browser reported the session's secret. Its hidden browser-storage component gets, as
+its state, what no browser sends (wrong types, a huge id, a secret for another code).
+
 The values Streamlit's own deserializers refuse before the app runs are not sent here:
 tests/live/test_streamlit_rejects.py checks that they hurt only the session sending them.
 """
 
+import base64
+import json
+import os
 import re
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
+from sqlalchemy import inspect, text
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.protocol import Drawn, ProtocolClient, Rerun, connected
-from lessons.catalog import ALL_LESSONS, HOME
+from components import class_store
+from components.browser_storage import COMPONENT_KEY
+from components.class_store import PollDraft
+from components.database import URL_VARIABLE, make_engine
+from lessons.catalog import ALL_LESSONS, CLASSE, HOME
 
 from .conftest import FUZZ_COUNTS, FUZZ_CRASHES, LiveServer, problems, run_async
 from .hostile_values import hostile_states, state, widget_kind
@@ -121,11 +136,18 @@ class PageFuzz:
                 await self.hostile_rounds(revealed)
 
 
-async def fuzz_page(server: LiveServer, path: str) -> PageFuzz:
+async def fuzz_page(
+    server: LiveServer, path: str, query: str = "", prepare: Callable[[PageFuzz], Awaitable[None]] | None = None
+) -> PageFuzz:
+    """`query`: the link's query string; `prepare`: what the session does after its first
+    load, before the page opens (the browser's report of its storage)."""
     async with connected(server.url) as client:
         fuzz = PageFuzz(server, client, path)
         await fuzz.send("first load")
+        if prepare is not None:
+            await prepare(fuzz)
         client.go_to(path)
+        client.query_string = query
         await fuzz.send("opened")
         while revealed := fuzz.new_widgets():
             await fuzz.hostile_rounds(revealed)
@@ -137,6 +159,7 @@ async def fuzz_page(server: LiveServer, path: str) -> PageFuzz:
         fresh = PageFuzz(server, fresh_client, path)
         await fresh.send("a new session's first load")
         fresh_client.go_to(path)
+        fresh_client.query_string = query
         await fresh.send("opened by a new session after the fuzz")
         fuzz.crashes += fresh.crashes
     return fuzz
@@ -150,3 +173,101 @@ def test_every_widget_survives_every_value_the_protocol_can_carry(live_server, l
     if lesson.url_path != "resume":  # the recap page has no widget of its own
         assert fuzz.values, "the page drew no widget to fuzz"
     assert not fuzz.crashes, f"{len(fuzz.crashes)} crashes, first ones:\n" + "\n".join(fuzz.crashes[:10])
+
+
+# --- the class page -----------------------------------------------------------------
+
+TEACHER_ID = base64.urlsafe_b64encode(b"t" * 32).decode().rstrip("=")
+DROP = "'; DROP TABLE answers; --"
+
+
+def storage_component(fuzz: PageFuzz) -> Drawn:
+    [component] = [
+        element
+        for element in fuzz.on_screen.values()
+        if element.kind == "bidi_component" and element.widget_id.endswith(COMPONENT_KEY)
+    ]
+    return component
+
+
+async def report_storage(fuzz: PageFuzz, context: str, report: object, raw: str | None = None) -> None:
+    """The browser-storage component's state, as its script sends it: {"browser": report};
+    `raw`: the JSON itself, whatever its shape."""
+    state_json = json.dumps({"browser": report}) if raw is None else raw
+    message = WidgetState(id=storage_component(fuzz).widget_id, json_value=state_json)
+    fuzz.values["browser_storage"] += 1
+    await fuzz.send(context, [message])
+
+
+def class_session() -> tuple[str, str, str]:
+    """A real session of the server's database, a question on: its code, secret, and
+    another session's secret."""
+    store = make_engine(os.environ[URL_VARIABLE])
+    try:
+        (session, secret), (_, other_secret) = class_store.create_session(store), class_store.create_session(store)
+        draft = PollDraft("choice", "Lequel ?", choices=("a", DROP), expected="a", source="vote")
+        class_store.push_poll(store, session.join_code, secret, draft)
+    finally:
+        store.dispose()
+    return session.join_code, secret, other_secret
+
+
+def hostile_reports(code: str, secret: str, other_secret: str) -> list:
+    huge = "A" * 400_000  # under the project's server.maxWidgetStateSize (1 MB): a bigger one closes the socket
+    return [
+        None, 5, "x", [], True, huge, {"id": 5}, {"id": huge}, {"id": "A" * 42 + "="}, {"id": DROP},
+        {"id": TEACHER_ID, "teacher": "x"}, {"id": TEACHER_ID, "teacher": {code: 5}},
+        {"id": TEACHER_ID, "teacher": {code: other_secret}}, {"id": TEACHER_ID, "teacher": {code.lower(): secret}},
+        {"id": TEACHER_ID, "teacher": {huge: secret}}, {"id": TEACHER_ID, "teacher": {code: [secret]}},
+        {"id": TEACHER_ID, "teacher": {f"{n:06d}".translate(str.maketrans("01", "AB")): secret for n in range(5_000)}},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("view", ["join", "student", "teacher"])
+def test_the_class_page_survives_every_value_the_protocol_can_carry(live_server, view):
+    code, secret, other_secret = class_session()
+
+    async def storage_then_teacher(fuzz: PageFuzz) -> None:
+        fuzz.client.go_to(CLASSE.url_path)
+        fuzz.client.query_string = f"code={code}"
+        await fuzz.send("opened at the link")
+        # Not '"x"': Streamlit parses a JSON string twice and logs its own traceback (a warning) for it.
+        raw_states = ["{}", '{"other": 1}', "5", "null", "[]", '{"browser": {"id": 1e999}}']
+        reports = [(report, None) for report in hostile_reports(code, secret, other_secret)]
+        for report, raw in [*reports, *((None, raw) for raw in raw_states)]:
+            await report_storage(fuzz, f"storage {str(raw or report)[:60]}", report, raw)
+            if any(element.kind == "metric" for element in fuzz.on_screen.values()):  # the join code, projected
+                fuzz.crashes.append(f"/classe: the storage report {str(report)[:60]} made this browser the teacher")
+        if view == "teacher":
+            await report_storage(fuzz, "the teacher's browser", {"id": TEACHER_ID, "teacher": {code: secret}})
+            if not any(element.kind == "metric" for element in fuzz.on_screen.values()):
+                fuzz.crashes.append("/classe: the teacher's own browser did not get the teacher's view")
+
+    query = {"join": "", "student": f"code={code}", "teacher": f"code={code}"}[view]
+    fuzz = run_async(fuzz_page(live_server, CLASSE.url_path, query, None if view == "join" else storage_then_teacher))
+    FUZZ_COUNTS[f"/{CLASSE.url_path} ({view})"] = {"messages": fuzz.messages, **fuzz.values}
+    FUZZ_CRASHES.extend(fuzz.crashes)
+    assert sum(fuzz.values.values()) > fuzz.values["browser_storage"], "the page drew no widget to fuzz"
+    assert not fuzz.crashes, f"{len(fuzz.crashes)} crashes, first ones:\n" + "\n".join(fuzz.crashes[:10])
+    store = make_engine(os.environ[URL_VARIABLE])
+    try:
+        assert {"class_sessions", "polls", "answers", "progress"} <= set(inspect(store).get_table_names())
+        with store.connect() as connection:
+            stored = connection.execute(
+                text(
+                    "SELECT a.answer, a.nickname, p.kind, p.choices FROM answers AS a "
+                    "JOIN polls AS p ON p.id = a.poll_id JOIN class_sessions AS s ON s.id = p.session_id "
+                    "WHERE s.join_code = :code"
+                ),
+                {"code": code},
+            ).all()
+        for answer, nickname, kind, choices in stored:  # what the store accepts, nothing else
+            assert class_store.valid_nickname(nickname), nickname
+            if kind in ("choice", "vote"):
+                assert answer in json.loads(choices), answer
+            elif kind == "number":
+                assert class_store._number(answer) is not None, answer
+            else:
+                assert class_store.valid_outcome(answer), answer
+    finally:
+        store.dispose()
