@@ -84,14 +84,19 @@ def _current_poll(teacher: Teacher, poll: Poll | None) -> None:
         return
     st.caption(t("classe.teach.poll_number", number=poll.position))
     display.show_prompt(poll, with_choices=True)
-    _live(teacher.join_code, poll)
+    # "Révéler", then the answer, above the growing chart: on a 1280 x 720 projector
+    # neither is pushed below the fold by the bars.
     if poll.revealed:
         display.show_reveal(poll)
+    else:
+        revealing = st.button(
+            t("classe.teach.reveal"), key="classe.reveal", type="primary", icon=":material/visibility:"
+        )
+        if revealing and class_push.as_teacher(teacher, class_store.reveal, poll.poll_id):
+            st.rerun()
+    _live(teacher.join_code, poll)
+    if poll.revealed:
         st.caption(t("classe.teach.next_hint"))
-        return
-    revealing = st.button(t("classe.teach.reveal"), key="classe.reveal", type="primary", icon=":material/visibility:")
-    if revealing and class_push.as_teacher(teacher, class_store.reveal, poll.poll_id):
-        st.rerun()
 
 
 @partial_rerun("classe", run_every=TEACHER_SECONDS)
