@@ -1,10 +1,11 @@
-"""Every benchmark, one command: .venv/bin/python -m bench   (about 10 minutes)
+"""Every benchmark, one command: .venv/bin/python -m bench   (about 15 minutes)
 
 Prints markdown tables: interaction latency per page against the framework's floor,
 the animation against a naive server loop, a class of 1, 10 and 30 sessions (latency,
 errors, memory), cold start against the bare import, training throughput against the
-plain loop, the worst-case compute of one rerun per page, and an exercise's grading
-against the same loop as a plain script. Every figure is a median
+plain loop, the worst-case compute of one rerun per page, an exercise's grading against
+the same loop as a plain script, and class mode: forty students answering a poll on SQLite
+and PostgreSQL, and what their polling costs the lesson pages. Every figure is a median
 or a percentile of repeated runs, and every target a ratio against a reference
 measured in the same run, on the same machine.
 """
@@ -16,6 +17,7 @@ import time
 import torch
 
 from bench.animation import animation_table
+from bench.class_mode import class_mode_table
 from bench.classroom import classroom_table
 from bench.coldstart import coldstart_table
 from bench.exercises import exercises_table
@@ -33,6 +35,7 @@ SECTIONS = (
     ("Worst case per page", worstcase_table),
     ("Grading an exercise", exercises_table),
     ("One hostile visitor", hostile_table),
+    ("Class mode: forty students answer", class_mode_table),
 )
 
 

@@ -46,6 +46,7 @@ class Rerun:
     elements: list[Drawn] = field(default_factory=list)
     status: int | None = None  # ForwardMsg.ScriptFinishedStatus; None: it never finished
     seconds: float = 0.0
+    auto_reruns: dict[str, float] = field(default_factory=dict)  # fragment id -> `run_every` seconds
 
     @property
     def widgets(self) -> list[Drawn]:
@@ -87,20 +88,28 @@ class ProtocolClient:
         self.socket = socket
         self.page_hashes: dict[str, str] = {}  # url path ("" for home) -> page script hash
         self.page_hash = ""
+        self.page_name = ""  # the url path a link opened, until the server names the page's hash
         self.query_string = ""
 
     async def rerun(
-        self, widget_states: Iterable[WidgetState] = (), fragment_id: str = "", timeout: float = RERUN_TIMEOUT
+        self,
+        widget_states: Iterable[WidgetState] = (),
+        fragment_id: str = "",
+        timeout: float = RERUN_TIMEOUT,
+        auto: bool = False,
     ) -> Rerun:
         """Ask for a rerun as the browser does and read until its script finishes.
 
         A script that calls `st.rerun()` finishes early and runs again: the rerun is the
-        last run, as on screen."""
+        last run, as on screen. `auto`: the browser's timer of an `st.fragment(run_every=…)`
+        asks, not the visitor (`Rerun.auto_reruns` names those timers)."""
         message = BackMsg()
         request = message.rerun_script
         request.query_string = self.query_string
         request.page_script_hash = self.page_hash
+        request.page_name = self.page_name
         request.fragment_id = fragment_id
+        request.is_auto_rerun = auto
         request.widget_states.widgets.extend(widget_states)
         result = Rerun()
         start = time.perf_counter()
@@ -116,6 +125,8 @@ class ProtocolClient:
             elif kind == "navigation":
                 self.page_hashes = {page.url_pathname: page.page_script_hash for page in forward.navigation.app_pages}
                 self.page_hash = forward.navigation.page_script_hash  # the page on screen, as in the browser
+            elif kind == "auto_rerun":
+                result.auto_reruns[forward.auto_rerun.fragment_id] = forward.auto_rerun.interval
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 element = forward.delta.new_element
                 element_kind = element.WhichOneof("type")
@@ -133,6 +144,7 @@ class ProtocolClient:
         """The next rerun opens the page at url path `path` ("" for home), as a link in
         the menu does: at its defaults, with no query string."""
         self.page_hash = self.page_hashes.get(path, "")
+        self.page_name = path
         self.query_string = ""
 
     async def open_page(self, path: str) -> Rerun:
