@@ -10,7 +10,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 import segno
 
-from components.class_store import Poll, PollDraft, Tally, valid_outcome
+from components.class_rules import KINDS, Poll, PollDraft, Tally, valid_outcome
 from components.exercise import Exercise, Grade
 from components.palette import VALUE_LABEL
 
@@ -37,9 +37,50 @@ MAX_DISTINCT_NUMBERS = 12  # up to this many distinct answers, one bar each; bey
 NUMBER_BINS = 10
 BAR_PX = 38
 LABEL_PX = 150
+# Projecting: the projector's stylesheet zooms every chart 1.3 times (components/projector.py),
+# so these draw at about 21 px (ticks, labels) and 23 px (axis titles) on the screen.
+PROJECTED_LABEL_PX = 16
+PROJECTED_TITLE_PX = 18
+PROJECTED_BAR_PX = 48
+PROJECTED_LABEL_LIMIT_PX = 260
 CORRECT_COLOUR = "#1a7f37"  # 4.9:1 on white; the bar's label also starts with ✓ (not colour alone)
 OTHER_COLOUR = "#4c78a8"
 EXPORT_COLUMNS = ("position", "source", "kind", "prompt", "expected", "answer", "correct", "nickname", "answered_at")
+# An outcome's family, for charts and the CSV: the feedback keys (components/exercise.py,
+# components/learner_run.py, the lessons' exercises.py) grouped under one short name.
+# A key of a lesson's own exercise (exercises.<id>.<reason>) is a known misconception.
+_OUTCOME_FAMILIES = {
+    "code.syntax": "syntax",
+    "code.return_outside_function": "syntax",
+    "code.empty": "empty",
+    "exercise.empty_answer": "empty",
+    "code.torch_error": "torch",
+    "code.python_error": "python",
+    "code.zero_division": "python",
+    "code.unknown_name": "python",
+    "code.attribute_typo": "python",
+    "code.not_callable": "python",
+    "code.bad_loop": "python",
+    "code.time_budget": "budget",
+    "code.memory_budget": "budget",
+    "code.too_many_steps": "budget",
+    "code.loop_too_long": "budget",
+    "code.recursion": "budget",
+    "exercise.wrong_shape": "shape",
+    "exercise.wrong_dtype": "dtype",
+    "exercise.wrong_device": "device",
+    "exercise.wrong_values": "values",
+    "exercise.wrong_number": "values",
+    "exercise.not_a_tensor": "type",
+    "exercise.not_a_number": "type",
+    "exercise.missing_name": "missing_name",
+    "exercise.grad_missing": "gradient",
+    "exercise.wrong_grad": "gradient",
+    "exercise.needs_requires_grad": "gradient",
+    "exercise.no_requires_grad": "gradient",
+}
+_REFUSED_PREFIX = "code."  # the interpreter's other refusals: a name, a call, a size it does not allow
+_MISCONCEPTION_PREFIX = "exercises."
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation: CommonMark escapes them all
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell
 
@@ -96,6 +137,19 @@ def exercise_outcome(result: Grade) -> str:
         return SOLVED
     key = result.feedback[0].key if result.feedback else OTHER_OUTCOME
     return key if valid_outcome(key) else OTHER_OUTCOME
+
+
+def outcome_label_key(outcome: str) -> str:
+    """The locale key (classe.outcome.*) of an exercise outcome's short, complete name:
+    "solved", or the family of its feedback key (a syntax error, a wrong shape, …)."""
+    if outcome == SOLVED:
+        return "classe.outcome.solved"
+    family = _OUTCOME_FAMILIES.get(outcome)
+    if family is None and outcome.startswith(_MISCONCEPTION_PREFIX):
+        family = "misconception"
+    elif family is None and outcome.startswith(_REFUSED_PREFIX) and not outcome.startswith("code.hint."):
+        family = "refused"
+    return f"classe.outcome.{family or OTHER_OUTCOME}"
 
 
 def plain_line(text: str) -> str:
@@ -185,9 +239,12 @@ def _close(value: float, expected: float, poll: Poll) -> bool:
     return math.isclose(value, expected, rel_tol=poll.relative, abs_tol=poll.tolerance)
 
 
-def tally_chart(bars: Sequence[Bar], count_title: str) -> alt.Chart:
+def tally_chart(bars: Sequence[Bar], count_title: str, projecting: bool = False) -> alt.Chart:
     """Horizontal bars (long labels read on a phone), the count written beside each;
-    the right answer's bar green and marked ✓."""
+    the right answer's bar green and marked ✓. `projecting`: text read from the back
+    of a room (projector mode)."""
+    fonts = {"labelFontSize": PROJECTED_LABEL_PX, "titleFontSize": PROJECTED_TITLE_PX} if projecting else {}
+    label_axis = alt.Axis(labelLimit=PROJECTED_LABEL_LIMIT_PX if projecting else LABEL_PX, **fonts)
     frame = pd.DataFrame(
         {
             "order": range(len(bars)),
@@ -198,12 +255,12 @@ def tally_chart(bars: Sequence[Bar], count_title: str) -> alt.Chart:
     )
     base = alt.Chart(frame).encode(
         # Long labels cut (the tooltip has them whole): the bars keep room on a 390 px phone.
-        y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=LABEL_PX)),
+        y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None, axis=label_axis),
         # Room on the right of the longest bar for its count.
         x=alt.X(
             "count:Q",
             title=count_title,
-            axis=alt.Axis(tickMinStep=1, format="d"),
+            axis=alt.Axis(tickMinStep=1, format="d", **fonts),
             scale=alt.Scale(domain=[0, max(1, *(bar.count for bar in bars)) * 1.15]),
         ),
         tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("count:Q", title=count_title)],
@@ -214,7 +271,7 @@ def tally_chart(bars: Sequence[Bar], count_title: str) -> alt.Chart:
     text = base.mark_text(align="left", dx=4, **VALUE_LABEL).encode(text="count:Q")
     # A step per bar, not a height: Streamlit fits a fixed height around the axes too, and
     # two bars in 76 px left the bands no room at all.
-    return (bar + text).properties(height=alt.Step(BAR_PX))
+    return (bar + text).properties(height=alt.Step(PROJECTED_BAR_PX if projecting else BAR_PX))
 
 
 # --- joining ------------------------------------------------------------------------
@@ -237,22 +294,35 @@ def qr_png(link: str) -> bytes:
 # --- export -------------------------------------------------------------------------
 
 
-def export_csv(rows: Iterable[Mapping[str, object]]) -> str:
-    """The session's answers, one line each; a cell a spreadsheet would run as a
-    formula (=, +, -, @) is quoted with ' unless it is a number."""
+def export_csv(rows: Iterable[Mapping[str, object]], text: Callable[[str], str]) -> str:
+    """The session's answers, one line per student per question (their final answer),
+    in the teacher's language: `text(key)` translates (classe.csv.*, classe.outcome.*).
+    The prompt is plain text; a cell a spreadsheet would run as a formula (=, +, -, @)
+    is quoted with ' unless it is a number."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow([text(f"classe.csv.{column}") for column in EXPORT_COLUMNS])
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in EXPORT_COLUMNS])
+        shown = dict(row)
+        shown["prompt"] = plain_text(str(row.get("prompt") or ""))
+        if row.get("kind") in KINDS:
+            shown["kind"] = text(f"classe.csv.kind_{row['kind']}")
+        if row.get("kind") == "exercise" and row.get("answer") is not None:
+            shown["answer"] = text(outcome_label_key(str(row["answer"])))
+        if isinstance(row.get("correct"), bool):
+            shown["correct"] = text("classe.csv.yes" if row["correct"] else "classe.csv.no")
+        writer.writerow([_cell(shown.get(column)) for column in EXPORT_COLUMNS])
     return buffer.getvalue()
+
+
+def plain_text(markdown: str) -> str:
+    """A lesson question's Markdown as one line of text: no bold markers, no backticks."""
+    return plain_line(markdown.replace("**", "").replace("`", ""))
 
 
 def _cell(value: object) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
     if hasattr(value, "isoformat"):
         return value.isoformat(sep=" ", timespec="seconds")
     text = str(value)

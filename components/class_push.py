@@ -18,7 +18,8 @@ from components.browser_storage import browser_id, forget_teacher, remember_teac
 from components.class_polls import poll_from_question
 from components.class_store import Poll, PollDraft, Tally
 from components.database import engine, session_ttl
-from components.i18n import t
+from components.i18n import DEFAULT_LANGUAGE, LANGUAGE_KEY, current_language, t
+from components.projector import PROJECTOR_KEY, projector_mode
 
 if TYPE_CHECKING:
     from components.quiz import Question
@@ -29,6 +30,8 @@ TEACHER_KEY = "classe.teacher"
 _LOOKED_KEY = "classe.kept_sessions_looked_at"  # once per session: the sessions this browser keeps
 QUESTIONS_KEY = "classe.questions"  # {source: (page_id, question)}, newest last
 MAX_QUESTIONS = 60  # every question of the chapter, with room: the oldest go first
+COUNTED_KEY = "classe.counted_in"  # the join codes whose session counted this student
+PUSHED_KEY = "classe.just_pushed"  # the class page's next run confirms the push and shows the question
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,31 @@ def as_teacher(teacher: Teacher, action: Callable[..., object], *args) -> bool:
 
 
 def push(teacher: Teacher, draft: PollDraft) -> bool:
-    return as_teacher(teacher, class_store.push_poll, draft)
+    pushed = as_teacher(teacher, class_store.push_poll, draft)
+    if pushed:
+        st.session_state[PUSHED_KEY] = True
+    return pushed
+
+
+def class_page_params(join_code: str) -> dict[str, str]:
+    """The class page's address from a lesson page: the code, and the projector mode
+    and language the teacher chose (st.switch_page replaces the whole query)."""
+    params = {CODE_PARAM: join_code}
+    if projector_mode():
+        params[PROJECTOR_KEY] = "1"
+    if LANGUAGE_KEY in st.query_params or current_language() != DEFAULT_LANGUAGE:
+        params[LANGUAGE_KEY] = current_language()
+    return params
+
+
+def count_student(join_code: str, student: str) -> None:
+    """Count the student among those who joined (the projector's "n élèves connectés"),
+    once per browser session and class: their page reruns every two seconds."""
+    counted = st.session_state.get(COUNTED_KEY)
+    if not isinstance(counted, set):
+        counted = st.session_state[COUNTED_KEY] = set()
+    if join_code not in counted and class_store.join_session(engine(), join_code, student):
+        counted.add(join_code)
 
 
 # --- what every student of a class reads --------------------------------------------
@@ -113,6 +140,13 @@ def shared_current_poll(join_code: str) -> Poll | None:
 
 
 @st.cache_data(ttl=1, max_entries=1000, show_spinner=False)
+def shared_session_open(join_code: str) -> bool:
+    """A waiting student's phone has no poll to see change: it looks whether the session
+    is still open."""
+    return class_store.open_session(engine(), join_code) is not None
+
+
+@st.cache_data(ttl=1, max_entries=1000, show_spinner=False)
 def _shared_tally(poll_id: int, kind: str, choices: tuple[str, ...]) -> Tally:
     return class_store.tally(engine(), Poll(kind, "", choices=choices, poll_id=poll_id))
 
@@ -122,8 +156,9 @@ def shared_tally(poll: Poll) -> Tally:
 
 
 def forget_shared_reads() -> None:
-    """After the teacher pushed or revealed: nobody waits for the cache to expire."""
+    """After the teacher pushed, revealed or closed: nobody waits for the cache to expire."""
     shared_current_poll.clear()
+    shared_session_open.clear()
     _shared_tally.clear()
 
 
@@ -153,4 +188,4 @@ def offer_to_class(page_id: str, question: "Question", key: str) -> None:
         return
     pushed = st.button(t("classe.push_button"), key=f"{key}.classe", icon=":material/podcasts:")
     if pushed and push(teacher, poll_from_question(question, page_id)):
-        st.switch_page(CLASS_PAGE, query_params={CODE_PARAM: teacher.join_code})
+        st.switch_page(CLASS_PAGE, query_params=class_page_params(teacher.join_code))

@@ -7,39 +7,39 @@ Who may do what:
 - a join code lets a student answer the current poll and read aggregates, nothing else;
 - a student is a hash of (their browser's anonymous id, the join code), so the
   database never holds the browser id nor links a student across sessions.
-Every value reaches SQL as a bound parameter; answers and nicknames are validated here,
-whatever the page already checked.
+Every value reaches SQL as a bound parameter; answers, nicknames and polls are validated
+(components/class_rules.py) before any statement, whatever the page already checked.
 """
 
 import hashlib
 import hmac
 import json
-import math
-import re
 import secrets
-import threading
-import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Table, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from components.store_schema import answers, class_sessions, polls, progress
-
-JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on a phone
-JOIN_CODE_LENGTH = 6
-SESSION_TTL = timedelta(hours=24)
-PROGRESS_TTL = timedelta(days=90)
-KINDS = ("number", "choice", "vote", "exercise")
-MAX_CHOICES = 8
-MAX_CHOICE_CHARS = 200
-MAX_PROMPT_CHARS = 4000
-MAX_NUMBER = 1e12
-MAX_CHANGES = 20  # a student may change their mind, not flood the table
-RATE_PER_SECOND = 40.0  # answers per class session: a class of 40 answers within a few seconds
-RATE_BURST = 120
+from components.class_rules import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    MAX_CHANGES,
+    PROGRESS_TTL,
+    SESSION_TTL,
+    STUDENT,
+    ClassSession,
+    Poll,
+    PollDraft,
+    SessionRate,
+    Tally,
+    check_draft,
+    normalise_join_code,
+    utc_now,
+    valid_answer,
+    valid_nickname,
+)
+from components.store_schema import answers, class_sessions, participants, polls, progress
 
 ANSWER_SAVED = "saved"
 ANSWER_CHANGED = "changed"
@@ -47,72 +47,9 @@ ANSWER_TOO_LATE = "too_late"  # revealed, replaced by a newer poll, or the sessi
 ANSWER_INVALID = "invalid"
 ANSWER_RATE_LIMITED = "rate_limited"
 
-_NICKNAME = re.compile(r"[\w' -]{0,24}")  # letters (any script), digits, space, - _ '
-_OUTCOME = re.compile(r"[a-z0-9_.]{1,80}")  # an exercise's grade: "solved" or a feedback key
-
 
 class NotTeacher(Exception):
     """The secret given is not this session's teacher's."""
-
-
-@dataclass(frozen=True)
-class ClassSession:
-    join_code: str
-    created_at: datetime
-    expires_at: datetime
-    closed: bool
-
-
-@dataclass(frozen=True)
-class PollDraft:
-    kind: str  # one of KINDS
-    prompt: str  # Markdown for lesson questions, in the teacher's language
-    explanation: str = ""
-    choices: tuple[str, ...] = ()  # choice and vote polls
-    expected: str | None = None  # choice: one of `choices`; number: repr of the float; vote, exercise: None
-    tolerance: float = 0.01  # number polls, as components.quiz.NumberQuestion
-    relative: float = 0.001
-    source: str = ""  # "tenseurs/bytes", "exercise:tenseurs.zeros", "vote"
-
-
-@dataclass(frozen=True)
-class Poll(PollDraft):
-    poll_id: int = 0
-    position: int = 0
-    revealed: bool = False
-    created_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Tally:
-    answers: int  # students who answered
-    counts: dict[str, int] = field(default_factory=dict)  # choice/vote: every choice; exercise: outcome -> count
-    numbers: tuple[float, ...] = ()  # number polls: every answer
-    correct: int = 0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def normalise_join_code(text: str) -> str | None:
-    code = re.sub(r"[\s-]", "", str(text)[:20]).upper()
-    if len(code) == JOIN_CODE_LENGTH and all(char in JOIN_CODE_ALPHABET for char in code):
-        return code
-    return None
-
-
-def valid_nickname(text: str) -> bool:
-    return isinstance(text, str) and _NICKNAME.fullmatch(text) is not None
-
-
-def valid_outcome(text: object) -> bool:
-    """An exercise poll's answer: "solved" or the grade's first feedback key."""
-    return isinstance(text, str) and _OUTCOME.fullmatch(text) is not None
-
-
-def student_key(browser_id: str, join_code: str) -> str:
-    return hashlib.sha256(f"{browser_id}:{join_code}".encode()).hexdigest()
 
 
 def _hash_secret(secret: str) -> str:
@@ -185,30 +122,56 @@ def close_session(engine: Engine, join_code: str, secret: str) -> None:
         connection.execute(update(class_sessions).where(class_sessions.c.id == session_id).values(closed=True))
 
 
+# --- who joined --------------------------------------------------------------------
+
+
+def join_session(engine: Engine, join_code: str, student: str, *, now: datetime | None = None) -> bool:
+    """Count this student in the open session (again: nothing changes); False when the
+    code or the student is not valid, or the session is over. One insert that ignores
+    a duplicate: a student's page calls it once per session."""
+    code = normalise_join_code(join_code)
+    if code is None or not STUDENT.fullmatch(str(student)):
+        return False
+    now = now or utc_now()
+    with engine.begin() as connection:
+        session_id = connection.execute(
+            select(class_sessions.c.id).where(
+                class_sessions.c.join_code == code,
+                class_sessions.c.closed.is_(False),
+                class_sessions.c.expires_at > now,
+            )
+        ).scalar()
+        if session_id is None:
+            return False
+        statement = _upsert(connection, participants)
+        connection.execute(
+            statement.values(session_id=session_id, student=student, joined_at=now).on_conflict_do_nothing(
+                index_elements=[participants.c.session_id, participants.c.student]
+            )
+        )
+    return True
+
+
+def joined_count(engine: Engine, join_code: str) -> int:
+    """How many students joined the session: a number, never who."""
+    code = normalise_join_code(join_code)
+    if code is None:
+        return 0
+    with engine.connect() as connection:
+        return connection.execute(
+            select(func.count())
+            .select_from(participants)
+            .join(class_sessions, participants.c.session_id == class_sessions.c.id)
+            .where(class_sessions.c.join_code == code)
+        ).scalar_one()
+
+
 # --- polls --------------------------------------------------------------------------
-
-
-def _check_draft(draft: PollDraft) -> None:
-    if draft.kind not in KINDS:
-        raise ValueError(f"unknown poll kind {draft.kind!r}")
-    if not draft.prompt.strip() or len(draft.prompt) > MAX_PROMPT_CHARS or len(draft.explanation) > MAX_PROMPT_CHARS:
-        raise ValueError("a prompt is 1 to 4000 characters")
-    if draft.kind in ("choice", "vote"):
-        if not 2 <= len(draft.choices) <= MAX_CHOICES or len(set(draft.choices)) != len(draft.choices):
-            raise ValueError("2 to 8 distinct choices")
-        if any(not choice.strip() or len(choice) > MAX_CHOICE_CHARS for choice in draft.choices):
-            raise ValueError("a choice is 1 to 200 characters")
-    if draft.kind == "choice" and draft.expected not in draft.choices:
-        raise ValueError("the expected answer is one of the choices")
-    if draft.kind == "number" and _number(draft.expected) is None:
-        raise ValueError("a number poll expects a finite number")
-    if len(draft.source) > 120:
-        raise ValueError("source too long")
 
 
 def push_poll(engine: Engine, join_code: str, secret: str, draft: PollDraft, *, now: datetime | None = None) -> Poll:
     """Make `draft` the session's current poll (the one every student sees)."""
-    _check_draft(draft)
+    check_draft(draft)
     now = now or utc_now()
     for attempt in range(5):  # two pushes at once (a double click) draw the same position: the loser retries
         try:
@@ -298,49 +261,11 @@ def reveal(engine: Engine, join_code: str, secret: str, poll_id: int) -> None:
 # --- answers ------------------------------------------------------------------------
 
 
-def _number(text: object) -> float | None:
-    try:
-        value = float(str(text)[:40])
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and abs(value) <= MAX_NUMBER else None
+_RATE = SessionRate()
 
 
-def _valid_answer(poll_kind: str, choices: tuple[str, ...], answer: object) -> str | None:
-    """The answer as stored, or None when it is not one this poll accepts."""
-    if not isinstance(answer, str):
-        return None
-    if poll_kind == "number":
-        value = _number(answer)
-        return None if value is None else repr(value)
-    if poll_kind in ("choice", "vote"):
-        return answer if answer in choices else None
-    return answer if valid_outcome(answer) else None
-
-
-class _SessionRate:
-    """A token bucket per join code, in this process: one class cannot flood the server."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    def allow(self, join_code: str) -> bool:
-        with self._lock:
-            now = time.monotonic()
-            tokens, updated = self._buckets.get(join_code, (RATE_BURST, now))
-            tokens = min(RATE_BURST, tokens + (now - updated) * RATE_PER_SECOND)
-            if len(self._buckets) > 10_000:  # forget idle classes rather than grow without end
-                self._buckets.clear()
-            self._buckets[join_code] = (tokens - 1, now) if tokens >= 1 else (tokens, now)
-            return tokens >= 1
-
-
-_RATE = _SessionRate()
-
-
-def _upsert(connection: Connection):
-    return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(answers)
+def _upsert(connection: Connection, table: Table):
+    return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
 def submit_answer(
@@ -356,7 +281,7 @@ def submit_answer(
 ) -> str:
     """Record or replace this student's answer to the current poll; the outcome, as a constant."""
     code = normalise_join_code(join_code)
-    if code is None or not re.fullmatch(r"[0-9a-f]{64}", str(student)) or not valid_nickname(nickname):
+    if code is None or not STUDENT.fullmatch(str(student)) or not valid_nickname(nickname):
         return ANSWER_INVALID
     if not _RATE.allow(code):
         return ANSWER_RATE_LIMITED
@@ -365,7 +290,7 @@ def submit_answer(
         poll = _current_poll(connection, code, now)
         if poll is None or poll.poll_id != poll_id or poll.revealed:
             return ANSWER_TOO_LATE
-        stored = _valid_answer(poll.kind, poll.choices, answer)
+        stored = valid_answer(poll.kind, poll.choices, answer)
         if stored is None:
             return ANSWER_INVALID
         before = connection.execute(
@@ -373,7 +298,7 @@ def submit_answer(
         ).scalar()
         if before is not None and before >= MAX_CHANGES:
             return ANSWER_RATE_LIMITED
-        statement = _upsert(connection).values(
+        statement = _upsert(connection, answers).values(
             poll_id=poll_id,
             student=student,
             answer=stored,
@@ -450,7 +375,7 @@ def export_rows(engine: Engine, join_code: str, secret: str) -> list[dict]:
 def purge_expired(
     engine: Engine, *, now: datetime | None = None, progress_ttl: timedelta = PROGRESS_TTL
 ) -> tuple[int, int]:
-    """Delete sessions past their expiry (with their polls and answers) and progress
+    """Delete sessions past their expiry (with their polls, answers and participants) and progress
     not seen for `progress_ttl`; how many sessions and progress rows went."""
     now = now or utc_now()
     with engine.begin() as connection:
@@ -458,6 +383,7 @@ def purge_expired(
         expired_polls = select(polls.c.id).where(polls.c.session_id.in_(expired)).scalar_subquery()
         connection.execute(delete(answers).where(answers.c.poll_id.in_(expired_polls)))
         connection.execute(delete(polls).where(polls.c.session_id.in_(expired)))
+        connection.execute(delete(participants).where(participants.c.session_id.in_(expired)))
         sessions = connection.execute(delete(class_sessions).where(class_sessions.c.expires_at <= now)).rowcount
         old = connection.execute(delete(progress).where(and_(progress.c.last_seen <= now - progress_ttl))).rowcount
     return sessions, old

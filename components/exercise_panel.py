@@ -92,7 +92,7 @@ def _work(exercise: Exercise) -> None:
         _record(exercise, result.passed)
     last = st.session_state.get(_key(exercise, "grade"))
     if last is not None:
-        _feedback(exercise, *last)
+        show_feedback(exercise, *last)
     _hints(exercise)
 
 
@@ -129,8 +129,11 @@ def _forget_foreign_value(key: str, allowed) -> None:
         del st.session_state[key]
 
 
-def exercise_editor(exercise: Exercise) -> str | None:
-    """The learner's answer when "Exécuter" was pressed (or Ctrl+Entrée typed), else None."""
+def exercise_editor(
+    exercise: Exercise, *, submit_label: str | None = None, line_label: str | None = None, help_text: str | None = None
+) -> str | None:
+    """The learner's answer when "Exécuter" was pressed (or Ctrl+Entrée typed), else None.
+    The class page names the button and the line's field its own way (there, running sends)."""
     slots = range(1, len(exercise.solution.splitlines()) + 1) if exercise.kind == "parsons" else range(0)
     _forget_foreign_value(_key(exercise, "answer"), lambda value: isinstance(value, str))
     for slot in slots:
@@ -138,7 +141,10 @@ def exercise_editor(exercise: Exercise) -> str | None:
     with st.form(_key(exercise, "form"), border=False, enter_to_submit=True):
         if exercise.kind == "line":
             answer = st.text_input(
-                t("exercise.line_label"), max_chars=LINE_CHARS, key=_key(exercise, "answer"), placeholder="___"
+                line_label or t("exercise.line_label"),
+                max_chars=LINE_CHARS,
+                key=_key(exercise, "answer"),
+                placeholder="___",
             )
         elif exercise.kind == "parsons":
             # On a slide, the short form: the statement above says the rest.
@@ -166,10 +172,12 @@ def exercise_editor(exercise: Exercise) -> str | None:
                 height=_editor_height(exercise.template),
                 max_chars=MAX_ANSWER_CHARS,
             )
-        submitted = st.form_submit_button(t("exercise.run"), icon=":material/play_arrow:", type="primary")
+        submitted = st.form_submit_button(
+            submit_label or t("exercise.run"), icon=":material/play_arrow:", type="primary"
+        )
     # On a slide, the short help: the class watches, the keys are for the learner's own screen.
     full_help = exercise.kind == "block" and not presentation_mode()
-    st.caption(t("exercise.editor_help" if full_help else "exercise.run_help"))
+    st.caption(help_text or t("exercise.editor_help" if full_help else "exercise.run_help"))
     return answer if submitted else None
 
 
@@ -199,7 +207,9 @@ def _value_text(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)  # 2 s, not 2.0 s
 
 
-def _feedback(exercise: Exercise, answer: str, result: Grade) -> None:
+def show_feedback(exercise: Exercise, answer: str, result: Grade) -> None:
+    """What a run gave: solved (and the script to download), or what to fix, the
+    interpreter's output; the class page shows a student's own the same way."""
     if result.passed:
         st.success(t("exercise.solved"), icon=":material/task_alt:")
         st.download_button(

@@ -3,7 +3,7 @@
 Times are naive UTC (`datetime.now(UTC)` without its zone): SQLite keeps no time zone,
 and one convention on both back ends keeps comparisons honest. No foreign-key cascade
 is relied on (SQLite enforces none unless asked): `class_store.purge_expired` deletes
-answers, polls and sessions in that order itself.
+answers, polls, participants and sessions in that order itself.
 """
 
 import time
@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -83,6 +83,14 @@ answers = Table(
     UniqueConstraint("poll_id", "student"),  # one answer per student per question, enforced by the database
 )
 
+participants = Table(
+    "participants",
+    metadata,
+    Column("session_id", Integer, ForeignKey("class_sessions.id"), primary_key=True, autoincrement=False),
+    Column("student", String(64), primary_key=True),  # the same hash as answers.student
+    Column("joined_at", DateTime, nullable=False),
+)
+
 progress = Table(
     "progress",
     metadata,
@@ -91,8 +99,10 @@ progress = Table(
     Column("last_seen", DateTime, nullable=False, index=True),
 )
 
-# version -> SQL statements that bring the schema from version - 1 to it
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+# version -> SQL statements that bring the schema from version - 1 to it. `create_all`
+# runs first and adds any missing table: version 2 (participants) is a new table, so
+# nothing more to run, only its version to record.
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: ()}
 
 _MIGRATION_LOCK = 191_919  # PostgreSQL advisory lock: two servers starting together migrate once
 

@@ -9,23 +9,20 @@ import streamlit as st
 
 from components.charts import show_chart
 from components.class_polls import (
-    OTHER_OUTCOME,
-    SOLVED,
     Bar,
     exercise_id_of,
     markdown_literal,
-    plain_line,
+    outcome_label_key,
     tally_bars,
     tally_chart,
 )
 from components.class_store import Poll, Tally
 from components.exercise import Exercise
-from components.i18n import catalogue, current_language, placeholders, t, tn
+from components.i18n import t, tn
 from components.quiz import number_text
 from lessons.exercise_catalog import ALL_EXERCISES
 
 EXERCISES = {exercise.exercise_id: exercise for exercise in ALL_EXERCISES}
-MAX_OUTCOME_LABEL = 70
 
 
 def poll_exercise(poll: Poll) -> Exercise | None:
@@ -79,15 +76,9 @@ def answer_text(poll: Poll, answer: str) -> str:
 
 
 def outcome_label(key: str) -> str:
-    """An exercise outcome's name: the feedback's own sentence, with "…" for the values
-    each student's run filled in."""
-    if key in (SOLVED, OTHER_OUTCOME):
-        return t(f"classe.outcome.{key}")
-    text = catalogue(current_language()).get(key)
-    if text is None:
-        return key
-    label = plain_line(text.format(**dict.fromkeys(placeholders(text), "…"))).replace("`", "")
-    return label if len(label) <= MAX_OUTCOME_LABEL else label[: MAX_OUTCOME_LABEL - 1] + "…"
+    """An exercise outcome's short, complete name: "Réussi", or its family (a syntax
+    error, a wrong shape, …), never a feedback sentence cut short."""
+    return t(outcome_label_key(key))
 
 
 def show_count(poll: Poll, tally: Tally) -> None:
@@ -99,14 +90,15 @@ def show_count(poll: Poll, tally: Tally) -> None:
     right.metric(t("classe.count.correct"), tn("classe.count.students", tally.correct))
 
 
-def show_tally(poll: Poll, tally: Tally) -> None:
-    """The class's distribution: a bar per choice, value or outcome."""
+def show_tally(poll: Poll, tally: Tally, *, projecting: bool = False) -> None:
+    """The class's distribution: a bar per choice, value or outcome; `projecting`: its
+    text sized for the back of a room."""
     if not tally.answers:
         st.caption(t("classe.count.none_yet"))
         return
     labels = {key: outcome_label(key) for key in tally.counts} if poll.kind == "exercise" else None
     bars = tuple(tally_bars(tally, poll, labels))
-    show_chart(tally_chart, bars, t("classe.count.axis"), alt=_alt_text(bars))
+    show_chart(tally_chart, bars, t("classe.count.axis"), projecting, alt=_alt_text(bars))
 
 
 def _alt_text(bars: tuple[Bar, ...]) -> str:

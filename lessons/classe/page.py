@@ -9,9 +9,24 @@ from components import class_push, class_store
 from components.i18n import t
 from lessons.classe import student, teacher
 
+TITLE_KEY = "classe_titre"
+# Streamlit's h1 wraps "Session de classe" on two tall lines on a phone: a third of a
+# 390 px screen above the question. Kept an h1 (the page's only heading of that level);
+# the question's own heading shrinks with it, never larger than the title.
+COMPACT_TITLE_CSS = f"""
+<style>
+@media (max-width: 640px) {{
+  .st-key-{TITLE_KEY} h1 {{ font-size: 1.6rem; padding: 0.25rem 0; }}
+  [data-testid="stMain"] :is(h2, h3) {{ font-size: 1.3rem; }}
+}}
+</style>
+"""
+
 
 def main() -> None:
-    st.title(t("classe.title"))
+    with st.container(key=TITLE_KEY):
+        st.title(t("classe.title"))
+    st.html(COMPACT_TITLE_CSS)
     raw_code = st.query_params.get(class_push.CODE_PARAM)
     in_charge = class_push.current_teacher()
     if raw_code is None:
@@ -27,8 +42,7 @@ def main() -> None:
         return
     join_code = class_store.normalise_join_code(raw_code)
     if join_code is None:
-        st.warning(t("classe.join.unknown"), icon=":material/error:")
-        student.join_form()
+        student.join_form(t("classe.join.unknown"))
     elif in_charge is not None and in_charge.join_code == join_code:
         teacher.teacher_view(in_charge)
     elif student.student_identity() is None:  # the browser's id and kept secrets come together

@@ -12,14 +12,14 @@ import secrets
 
 import streamlit as st
 
-from components import class_push, class_store, url_state
+from components import class_push, class_rules, class_store, url_state
 from components.browser_storage import browser_id
 from components.class_polls import SOLVED, exercise_outcome, markdown_literal
 from components.class_store import Poll
 from components.code_editor import editor_support
 from components.database import engine
 from components.exercise import grade
-from components.exercise_panel import exercise_editor, feedback_text
+from components.exercise_panel import exercise_editor, show_feedback
 from components.fragments import partial_rerun
 from components.i18n import t
 from components.quiz import ChoiceQuestion, NumberQuestion, Question, is_correct
@@ -28,6 +28,8 @@ from lessons.classe import display
 STUDENT_SECONDS = 2
 NICKNAME_KEY = "classe.nickname"
 SESSION_ID_KEY = "classe.session_only_id"  # when the browser keeps nothing (storage refused)
+JOINED_KEY = "classe.joined"  # the session this browser session was in: its end is told as such
+ENDED = "ended"  # what the watch sees once the session is closed or expired
 MAX_NICKNAME_CHARS = 24
 
 
@@ -46,12 +48,17 @@ def connecting() -> None:
         st.rerun()
 
 
-def join_form() -> None:
+def join_form(problem: str | None = None) -> None:
+    """`problem`: what was wrong with the link's code, told until the student sends the
+    form (then only what the form's code gives: one message, never two)."""
     st.subheader(t("classe.join.title"), divider="gray")
+    message = st.empty()  # above the form: the first thing read on a phone
     for key in ("classe.join_code", "classe.join_nickname"):
         url_state.forget_non_text(key)
     with st.form("classe.join"):
-        code = st.text_input(t("classe.join.code"), max_chars=12, key="classe.join_code", placeholder="ABC123")
+        code = st.text_input(
+            t("classe.join.code"), max_chars=12, key="classe.join_code", placeholder=t("classe.join.code_placeholder")
+        )
         nickname = st.text_input(
             t("classe.join.nickname"),
             max_chars=MAX_NICKNAME_CHARS,
@@ -60,12 +67,14 @@ def join_form() -> None:
         )
         submitted = st.form_submit_button(t("classe.join.submit"), type="primary", icon=":material/login:")
     if not submitted:
+        if problem is not None:
+            message.warning(problem, icon=":material/error:")
         return
     normalised = class_store.normalise_join_code(code)
     if normalised is None or class_store.open_session(engine(), normalised) is None:
-        st.error(t("classe.join.unknown"), icon=":material/error:")
+        message.error(t("classe.join.unknown"), icon=":material/error:")
     elif not class_store.valid_nickname(nickname.strip()):
-        st.error(t("classe.join.bad_nickname"), icon=":material/error:")
+        message.error(t("classe.join.bad_nickname"), icon=":material/error:")
     else:
         st.session_state[NICKNAME_KEY] = nickname.strip()
         st.query_params[class_push.CODE_PARAM] = normalised
@@ -74,13 +83,12 @@ def join_form() -> None:
 
 def student_view(join_code: str) -> None:
     if class_store.open_session(engine(), join_code) is None:
-        st.warning(t("classe.student.no_session"), icon=":material/event_busy:")
-        if st.button(t("classe.student.other_code"), key="classe.other_code"):
-            st.query_params.pop(class_push.CODE_PARAM, None)
-            st.rerun()
+        _no_session(join_code)
         return
-    st.caption(t("classe.student.session", code=join_code))
-    student = class_store.student_key(student_identity(), join_code)
+    st.session_state[JOINED_KEY] = join_code
+    st.caption(f"{t('classe.student.session', code=join_code)} · {_identity_text()}")
+    student = class_rules.student_key(student_identity(), join_code)
+    class_push.count_student(join_code, student)
     poll = class_push.shared_current_poll(join_code)
     if poll is None:
         st.info(t("classe.student.waiting"), icon=":material/hourglass_empty:")
@@ -92,14 +100,43 @@ def student_view(join_code: str) -> None:
     _watch(join_code, _shown(poll))
 
 
+def _no_session(join_code: str) -> None:
+    """The end, for a student who was in the session; for a link's code that opens
+    nothing, the same message as a wrong code typed in the form."""
+    if st.session_state.get(JOINED_KEY) != join_code:
+        join_form(t("classe.join.unknown"))
+        return
+    st.warning(t("classe.student.no_session"), icon=":material/event_busy:")
+    if st.button(t("classe.student.other_code"), key="classe.other_code"):
+        st.query_params.pop(class_push.CODE_PARAM, None)
+        st.rerun()
+
+
+def _identity_text() -> str:
+    """Told to the student alone: under which name the teacher's results show them."""
+    nickname = _nickname()
+    if not nickname:
+        return t("classe.student.anonymous")
+    return t("classe.student.nickname_as", nickname=markdown_literal(nickname))
+
+
 def _shown(poll: Poll | None) -> tuple[int, bool] | None:
     return None if poll is None else (poll.poll_id, poll.revealed)
+
+
+def watched_state(join_code: str) -> tuple[int, bool] | str | None:
+    """What the phone watches: the current poll and whether it is revealed, None while
+    the first is awaited, ENDED once the session is over (however long it was waited)."""
+    poll = class_push.shared_current_poll(join_code)
+    if poll is None and not class_push.shared_session_open(join_code):
+        return ENDED
+    return _shown(poll)
 
 
 @partial_rerun("classe", run_every=STUDENT_SECONDS)
 def _watch(join_code: str, shown: tuple[int, bool] | None) -> None:
     """Redraws the page when the teacher pushed, revealed or closed; else draws nothing."""
-    if _shown(class_push.shared_current_poll(join_code)) != shown:
+    if watched_state(join_code) != shown:
         st.rerun(scope="app")
 
 
@@ -130,7 +167,9 @@ def _question(join_code: str, poll: Poll, student: str) -> None:
         )
         _status_message(status)
     current = class_store.student_answer(engine(), poll.poll_id, student)
-    if current is not None:
+    if poll.kind == "exercise":
+        _exercise_result(poll, current)
+    elif current is not None:
         st.caption(t("classe.student.current", answer=display.answer_text(poll, current)))
 
 
@@ -180,25 +219,40 @@ def _exercise_answer(poll: Poll) -> tuple[str, bool] | None:
         st.warning(t("classe.student.exercise_missing"), icon=":material/warning:")
         return None
     editor_support()
+    # Long lines wrap: a phone shows the whole line, with no box to scroll sideways.
     with st.expander(t("exercise.given_title"), expanded=exercise.kind != "block"):
-        st.code(exercise.setup.strip(), language="python", line_numbers=True)
+        st.code(exercise.setup.strip(), language="python", line_numbers=True, wrap_lines=True)
     if exercise.kind != "block":
-        st.code(exercise.template, language="python", line_numbers=True)
-    grade_key = f"classe.grade.{poll.poll_id}"
-    answer = exercise_editor(exercise)
-    sent = None
-    if answer is not None and not answer.strip():
-        st.info(t("exercise.empty_answer"))
-    elif answer is not None:
-        result = grade(exercise, answer)
-        st.session_state[grade_key] = result
-        sent = exercise_outcome(result), result.passed
-    result = st.session_state.get(grade_key)
-    if result is not None and result.passed:
-        st.success(t("exercise.solved"), icon=":material/task_alt:")
-    elif result is not None:
-        st.error(feedback_text(result.feedback[0]), icon=":material/error:")
-    return sent
+        st.code(exercise.template, language="python", line_numbers=True, wrap_lines=True)
+    answer = exercise_editor(
+        exercise,
+        submit_label=t("classe.student.run_and_send"),
+        line_label=t("classe.student.line_label"),
+        help_text=t("classe.student.exercise_help"),
+    )
+    if answer is None:
+        return None
+    if not answer.strip():
+        st.info(t("classe.student.empty_answer"))
+        return None
+    result = grade(exercise, answer)
+    st.session_state[_grade_key(poll)] = (answer, result)
+    return exercise_outcome(result), result.passed
+
+
+def _grade_key(poll: Poll) -> str:
+    return f"classe.grade.{poll.poll_id}"
+
+
+def _exercise_result(poll: Poll, current: str | None) -> None:
+    """The student's last run as the lesson shows it, its real values in it; after a
+    reload only its outcome is known (the store keeps no code)."""
+    exercise = display.poll_exercise(poll)
+    last = st.session_state.get(_grade_key(poll))
+    if exercise is not None and last is not None:
+        show_feedback(exercise, *last)
+    elif current is not None:
+        st.caption(t("classe.student.current_outcome", outcome=display.outcome_label(current)))
 
 
 # --- after the reveal -----------------------------------------------------------------
@@ -211,6 +265,10 @@ def _after_reveal(poll: Poll, student: str) -> None:
         st.info(t("classe.student.no_answer"), icon=":material/do_not_disturb_on:")
     elif poll.kind == "vote":
         st.info(t("classe.student.your_vote", answer=display.answer_text(poll, mine)), icon=":material/how_to_vote:")
+    elif poll.kind == "exercise" and mine == SOLVED:
+        st.success(t("classe.student.exercise_right"), icon=":material/task_alt:")
+    elif poll.kind == "exercise":
+        st.error(t("classe.student.exercise_wrong", outcome=display.outcome_label(mine)), icon=":material/close:")
     elif _was_right(poll, mine):
         st.success(t("classe.student.right", answer=display.answer_text(poll, mine)), icon=":material/task_alt:")
     else:
@@ -223,7 +281,5 @@ def _after_reveal(poll: Poll, student: str) -> None:
 
 
 def _was_right(poll: Poll, answer: str) -> bool:
-    if poll.kind == "exercise":
-        return answer == SOLVED
     question = _question_of(poll)
     return is_correct(question, float(answer) if poll.kind == "number" else answer)

@@ -12,12 +12,14 @@ from streamlit.testing.v1 import AppTest
 from components import class_push, class_store
 from components.browser_storage import ID_KEY
 from components.browser_storage import TEACHER_KEY as BROWSER_TEACHER_KEY
-from components.class_polls import markdown_literal
+from components.class_polls import markdown_literal, outcome_label_key
 from components.database import URL_VARIABLE, engine
-from components.exercise import find_exercise
+from components.exercise import find_exercise, grade
+from components.exercise_panel import feedback_text
 from components.i18n import translate
 from components.quiz import number_text
 from lessons.catalog import CLASSE
+from lessons.classe import student as phone
 
 from .conftest import APP, RUN_TIMEOUT
 from .prediction import readable_text
@@ -95,11 +97,12 @@ def test_a_teacher_starts_a_session_with_a_code_a_link_and_a_qr_code():
     assert class_store.normalise_join_code(code) == code
     secret = teacher.session_state[class_push.TEACHER_KEY].secret
     assert teacher.session_state[BROWSER_TEACHER_KEY] == {code: secret}  # kept by the browser too
-    links = [block.value for block in teacher.code]
-    assert f"/classe?code={code}" in links
+    texts = [markdown.value for markdown in teacher.markdown]
+    # The link in two parts, each unbroken: it wraps only before "?code=" on the projector.
+    assert markdown_literal("/classe") in texts and markdown_literal(f"?code={code}") in texts
     assert teacher.get("image"), "the QR code of the link"
     assert dict(teacher.query_params) == {"code": code}  # the address: the code, never the secret
-    assert secret not in readable_text(teacher) and all(secret not in link for link in links)
+    assert secret not in readable_text(teacher) and all(secret not in text for text in texts)
     assert translate("classe.teach.no_poll", "fr") in readable_text(teacher)
 
 
@@ -263,3 +266,92 @@ def test_the_qr_code_is_a_sharp_png_and_the_push_button_finds_the_class_page():
     [image] = teacher.get("image")
     assert image.proto.imgs[0].url.endswith(".png")
     assert CLASSE.script == class_push.CLASS_PAGE  # components name the page without importing lessons
+
+
+# --- a student's phone ------------------------------------------------------------------
+
+
+def test_a_student_is_told_the_session_ended_while_waiting_answering_or_after_the_reveal():
+    for state in ("waiting", "answering", "revealed"):
+        class_push.forget_shared_reads()
+        teacher, code = start_session()
+        student = join(code, STUDENT_A)
+        if state != "waiting":
+            push_vote(teacher, "Pause ?", "oui\nnon")
+            run(student)
+        if state == "revealed":
+            run(teacher.button(key="classe.reveal").click())
+            run(student)
+        shown = phone.watched_state(code)  # what the phone's two-second fragment keeps comparing
+        run(teacher.button(key="classe.close").click())
+        class_push.forget_shared_reads()
+        assert phone.watched_state(code) == phone.ENDED != shown, state  # the fragment redraws the page
+        run(student)
+        assert translate("classe.student.no_session", "fr") in readable_text(student), state
+        assert student.button(key="classe.other_code"), state
+
+
+def push_exercise(teacher: AppTest, exercise_id: str) -> None:
+    teacher.selectbox(key="classe.pick_exercise").set_value(exercise_id)
+    run(teacher.button(key="classe.push_exercise").click())
+
+
+def test_an_exercise_shows_the_students_own_feedback_then_a_short_outcome_at_the_reveal():
+    teacher, code = start_session()
+    push_exercise(teacher, "tenseurs.zeros")
+    exercise = find_exercise("tenseurs.zeros")
+    wrong = "z = torch.zeros(4, 3, dtype=torch.float32, device=device)"
+    student = join(code, STUDENT_A)
+    [send] = [button for button in student.button if button.proto.form_id == "exercise.tenseurs.zeros.form"]
+    assert send.label == translate("classe.student.run_and_send", "fr")  # running it sends it: the button says so
+    shown = readable_text(student)
+    assert translate("classe.student.exercise_help", "fr") in shown
+    assert translate("exercise.run_help", "fr") not in shown
+    field = student.text_input(key="exercise.tenseurs.zeros.answer")
+    assert field.label == translate("classe.student.line_label", "fr") and "`" not in field.label
+    field.set_value(wrong)
+    run(send.click())
+    result = grade(exercise, wrong)
+    shown = readable_text(student)
+    assert translate("classe.status.saved", "fr") in shown
+    assert feedback_text(result.feedback[0]) in [error.value for error in student.error]  # its real values
+    assert "…" not in "".join(error.value for error in student.error) and ".." not in shown
+
+    run(teacher.button(key="classe.reveal").click())
+    run(student)
+    outcome = translate(outcome_label_key(result.feedback[0].key), "fr")
+    expected = translate("classe.student.exercise_wrong", "fr", outcome=outcome)
+    assert [error.value for error in student.error] == [expected]
+    assert "…" not in expected and ".." not in readable_text(student)
+
+
+def test_a_wrong_code_is_told_once_and_a_closed_sessions_link_says_the_same():
+    unknown = translate("classe.join.unknown", "fr")
+    student = visit(STUDENT_A, code="ABC")
+    messages = [alert.value for alert in (*student.warning, *student.error)]
+    assert messages == [unknown]
+    for typed in ("", "XYZ"):
+        student.text_input(key="classe.join_code").set_value(typed)
+        run(form_button(student, "classe.join").click())
+        assert [alert.value for alert in (*student.warning, *student.error)] == [unknown], typed
+    placeholder = student.text_input(key="classe.join_code").placeholder
+    assert placeholder == translate("classe.join.code_placeholder", "fr") and "K7M2QX" in placeholder
+
+    teacher, code = start_session()
+    run(teacher.button(key="classe.close").click())
+    late = visit(STUDENT_B, code=code)  # a link to a session that is over, never joined
+    assert [alert.value for alert in (*late.warning, *late.error)] == [unknown]
+    assert late.text_input(key="classe.join_code"), "the form, to type another code"
+
+
+def test_a_student_is_told_under_which_name_they_take_part():
+    _, code = start_session()
+    named = join(code, STUDENT_A, nickname="Léa")
+    told = translate("classe.student.nickname_as", "fr", nickname="Léa")
+    assert any(told in caption.value for caption in named.caption)
+    anonymous = join(code, STUDENT_B)
+    assert any(translate("classe.student.anonymous", "fr") in caption.value for caption in anonymous.caption)
+    anonymous.text_input(key=phone.NICKNAME_KEY).set_value("Zoé")
+    run(anonymous)
+    told = translate("classe.student.nickname_as", "fr", nickname="Zoé")
+    assert any(told in caption.value for caption in anonymous.caption)

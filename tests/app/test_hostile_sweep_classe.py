@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import inspect, text
 from streamlit.testing.v1 import AppTest
 
-from components import class_push, class_store
+from components import class_push, class_rules, class_store
 from components.browser_storage import COMPONENT_KEY, ID_KEY, SECRET
 from components.browser_storage import TEACHER_KEY as BROWSER_TEACHER_KEY
 from components.class_polls import poll_from_exercise, vote_draft
@@ -25,6 +25,7 @@ from components.database import URL_VARIABLE, engine
 from components.exercise import find_exercise
 from components.i18n import translate
 from lessons.catalog import CLASSE
+from lessons.classe.student import JOINED_KEY
 
 from .conftest import APP, RUN_TIMEOUT, SWEEP_COUNTS
 from .test_hostile_sweep import BAD_TEXTS, BAD_URL_VALUES, PWNED, apply, assert_healthy, bad_values, french_message_key
@@ -148,7 +149,7 @@ def sweep(open_view, view: str, crash_guard, companions: dict | None = None, ref
             told_in_french(app, context)
             if key in refuse_code and value in (PWNED, "<script>alert('x')</script>", DROP):
                 assert app.error, f"{context}: code typed as a value must be refused with a message"
-            if kind == "number_input" and not (math.isfinite(value) and abs(value) <= class_store.MAX_NUMBER):
+            if kind == "number_input" and not (math.isfinite(value) and abs(value) <= class_rules.MAX_NUMBER):
                 shown = [w.value for w in (*app.warning, *app.info, *app.success)]
                 refusals = {translate(name, "fr") for name in ("classe.status.invalid", "quiz.no_answer")}  # NaN: empty
                 assert refusals & set(shown), (context, shown)
@@ -183,11 +184,11 @@ def check_store() -> int:
     for row in rows:
         if row.kind == "number":
             value = float(row.answer)
-            assert math.isfinite(value) and abs(value) <= class_store.MAX_NUMBER and repr(value) == row.answer, row
+            assert math.isfinite(value) and abs(value) <= class_rules.MAX_NUMBER and repr(value) == row.answer, row
         elif row.kind in ("choice", "vote"):
             assert row.answer in json.loads(row.choices), row
         else:
-            assert class_store.valid_outcome(row.answer), row
+            assert class_rules.valid_outcome(row.answer), row
         assert row.kind != "vote" or row.correct is None, row
         assert class_store.valid_nickname(row.nickname) and row.nickname == row.nickname.strip(), row
         assert re.fullmatch(r"[0-9a-f]{64}", row.student) and 0 <= row.changes <= class_store.MAX_CHANGES, row
@@ -228,7 +229,7 @@ def test_the_teachers_session_view(crash_guard):
     code, secret = new_session()
     poll = class_store.push_poll(engine(), code, secret, STUDENT_POLLS["choice"]())
     for number, choice in enumerate(poll.choices):  # a tally to draw, the store's own choice labels in it
-        student = class_store.student_key(f"{number}" * 43, code)
+        student = class_rules.student_key(f"{number}" * 43, code)
         class_store.submit_answer(engine(), code, poll.poll_id, student, choice, correct=None, nickname="Zoé")
     tried = sweep(
         teacher_view(code, secret),
@@ -284,17 +285,22 @@ def test_a_student_without_browser_storage_and_after_the_end(crash_guard):
     sweep(lambda state: open_class(None, state=state, code=code), "student connecting", crash_guard)
     class_store.close_session(engine(), code, secret)
     sweep(lambda state: open_class(STUDENT_ID, state=state, code=code), "student, session over", crash_guard)
+    sweep(  # a student who was in it: told it ended, "Saisir un autre code"
+        lambda state: open_class(STUDENT_ID, state={**(state or {}), JOINED_KEY: code}, code=code),
+        "student, told the end",
+        crash_guard,
+    )
     check_store()
 
 
 def test_a_student_cannot_store_what_the_poll_does_not_accept():
     """Beneath the page: the store itself refuses, whatever a client managed to send."""
     code, secret = new_session()
-    student = class_store.student_key(STUDENT_ID, code)
+    student = class_rules.student_key(STUDENT_ID, code)
     for kind in ("number", "choice", "vote", "exercise line"):
         poll = class_store.push_poll(engine(), code, secret, STUDENT_POLLS[kind]())
         for answer in (*TEXTS, "nan", "1e13", "-inf", None, 5, ["a"], "A", "b "):
-            if answer in poll.choices or (kind.startswith("exercise") and class_store.valid_outcome(answer)):
+            if answer in poll.choices or (kind.startswith("exercise") and class_rules.valid_outcome(answer)):
                 continue  # an answer this poll accepts
             status = class_store.submit_answer(engine(), code, poll.poll_id, student, answer, correct=True)
             assert status == class_store.ANSWER_INVALID, (kind, answer)
@@ -332,8 +338,9 @@ def test_garbage_in_the_code_parameter(who, crash_guard):
         app = open_class(browser, kept, code=value)
         assert_healthy(app, f"/classe?code={value!r} ({who})", crash_guard)
         told_in_french(app, value)
-        if browser is not None:
-            assert [w.value for w in app.warning] == [translate("classe.student.no_session", "fr")], value
+        if browser is not None:  # never in it: told as a wrong code is, with the form to type another
+            assert [w.value for w in app.warning] == [translate("classe.join.unknown", "fr")], value
+            assert app.text_input(key="classe.join_code"), value
     SWEEP_COUNTS["classe: ?code="] = SWEEP_COUNTS.get("classe: ?code=", 0) + len(URL_VALUES) + 3
     check_store()
 

@@ -34,7 +34,7 @@ from sqlalchemy import inspect, text
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.protocol import Drawn, ProtocolClient, Rerun, connected
-from components import class_store
+from components import class_rules, class_store
 from components.browser_storage import COMPONENT_KEY
 from components.class_store import PollDraft
 from components.database import URL_VARIABLE, make_engine
@@ -266,8 +266,8 @@ def test_the_class_page_survives_every_value_the_protocol_can_carry(live_server,
             if kind in ("choice", "vote"):
                 assert answer in json.loads(choices), answer
             elif kind == "number":
-                assert class_store._number(answer) is not None, answer
+                assert class_rules.parse_number(answer) is not None, answer
             else:
-                assert class_store.valid_outcome(answer), answer
+                assert class_rules.valid_outcome(answer), answer
     finally:
         store.dispose()

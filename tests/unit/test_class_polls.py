@@ -12,6 +12,8 @@ import torch
 from components.class_polls import (
     MAX_VOTE_OPTION_CHARS,
     MAX_VOTE_PROMPT_CHARS,
+    PROJECTED_LABEL_PX,
+    PROJECTED_TITLE_PX,
     SOLVED,
     Bar,
     InvalidVote,
@@ -20,6 +22,7 @@ from components.class_polls import (
     export_csv,
     join_link,
     markdown_literal,
+    outcome_label_key,
     poll_from_exercise,
     poll_from_question,
     qr_png,
@@ -27,9 +30,10 @@ from components.class_polls import (
     tally_chart,
     vote_draft,
 )
-from components.class_store import KINDS, MAX_CHOICE_CHARS, MAX_CHOICES, Poll, PollDraft, Tally
+from components.class_rules import KINDS, MAX_CHOICE_CHARS, MAX_CHOICES, Poll, PollDraft, Tally
 from components.exercise import Feedback, Grade, find_exercise, grade
-from components.i18n import translate, translate_count
+from components.i18n import LANGUAGES, catalogue, translate, translate_count
+from components.projector import PROJECTOR_CSS
 from components.quiz import ChoiceQuestion, NumberQuestion
 from lessons.exercise_catalog import ALL_EXERCISES
 from lessons.tenseurs.core import tensor_facts
@@ -185,6 +189,10 @@ def test_the_join_link_holds_the_code_and_nothing_else():
     assert png != qr_png("https://cours.example/classe?code=ABC235")
 
 
+def french(key: str) -> str:
+    return translate(key, "fr")
+
+
 def test_the_csv_has_every_column_and_defuses_formulas():
     rows = [
         {
@@ -200,20 +208,68 @@ def test_the_csv_has_every_column_and_defuses_formulas():
         },
         {"position": 2, "kind": "number", "answer": "@SUM(A1)", "correct": True, "nickname": "-x"},
     ]
-    parsed = list(csv.reader(io.StringIO(export_csv(rows))))
+    parsed = list(csv.reader(io.StringIO(export_csv(rows, french))))
     assert parsed[0] == [
-        "position",
-        "source",
-        "kind",
-        "prompt",
-        "expected",
-        "answer",
-        "correct",
-        "nickname",
-        "answered_at",
+        "Question",
+        "Origine",
+        "Type",
+        "Énoncé",
+        "Réponse attendue",
+        "Réponse",
+        "Correcte",
+        "Pseudo",
+        "Répondu le (UTC)",
     ]
     first, second = (dict(zip(parsed[0], line, strict=True)) for line in parsed[1:])
-    assert first["prompt"] == '\'=HYPERLINK("https://x.example")'
-    assert first["answer"] == "-3.5"  # a negative number stays a number
-    assert (first["nickname"], first["correct"], first["expected"]) == ("Zoé", "", "")
-    assert (second["answer"], second["correct"], second["nickname"]) == ("'@SUM(A1)", "1", "'-x")
+    assert first["Énoncé"] == '\'=HYPERLINK("https://x.example")'
+    assert first["Réponse"] == "-3.5"  # a negative number stays a number
+    assert (first["Pseudo"], first["Correcte"], first["Réponse attendue"], first["Type"]) == ("Zoé", "", "", "Vote")
+    assert (second["Réponse"], second["Correcte"], second["Pseudo"]) == ("'@SUM(A1)", "Oui", "'-x")
+
+
+def test_the_csv_reads_as_plain_text_in_the_teachers_language():
+    rows = [
+        {"position": 1, "kind": "choice", "prompt": "La **forme** de `x` ?", "answer": "(2,)", "correct": False},
+        {"position": 2, "kind": "exercise", "prompt": "Zéros", "answer": SOLVED, "correct": True},
+        {"position": 2, "kind": "exercise", "prompt": "Zéros", "answer": "exercise.wrong_shape", "correct": False},
+    ]
+    choice, solved, shape = list(csv.DictReader(io.StringIO(export_csv(rows, french))))
+    assert (choice["Énoncé"], choice["Type"], choice["Correcte"]) == ("La forme de x ?", "Choix", "Non")
+    assert (solved["Réponse"], shape["Réponse"], shape["Type"]) == ("Réussi", "Mauvaise forme", "Exercice")
+    english = list(csv.DictReader(io.StringIO(export_csv(rows, lambda key: translate(key, "en")))))
+    assert (english[2]["Answer"], english[2]["Correct"], english[2]["Kind"]) == ("Wrong shape", "No", "Exercise")
+
+
+def every_outcome() -> set[str]:
+    """What an exercise poll may store: the chapter's feedback keys and the interpreter's."""
+    keys = {key for key in catalogue("fr") if key.startswith("code.") and not key.startswith("code.hint.")}
+    keys |= {key for key in catalogue("fr") if key.startswith("exercise.") and key.count(".") == 1}
+    keys |= {wrong.expected_key for exercise in ALL_EXERCISES for wrong in exercise.wrong}
+    return {key for key in keys if OUTCOME.fullmatch(key)}
+
+
+def test_every_outcome_has_a_short_complete_label_in_both_languages():
+    assert outcome_label_key(SOLVED) == "classe.outcome.solved"
+    assert outcome_label_key("exercise.wrong_shape") == "classe.outcome.shape"
+    assert outcome_label_key("code.syntax") == "classe.outcome.syntax"
+    assert outcome_label_key("code.torch_error") == "classe.outcome.torch"
+    assert outcome_label_key("code.time_budget") == "classe.outcome.budget"
+    assert outcome_label_key("code.import_refused") == "classe.outcome.refused"
+    assert outcome_label_key("exercises.tenseurs.zeros.no_device") == "classe.outcome.misconception"
+    assert outcome_label_key("something.else") == "classe.outcome.other"
+    for outcome in every_outcome() | {SOLVED, "other"}:
+        for lang in LANGUAGES:
+            label = translate(outcome_label_key(outcome), lang)
+            assert 0 < len(label) <= 30 and "…" not in label and "{" not in label, (outcome, label)
+
+
+def test_a_projected_chart_writes_its_text_for_the_back_of_the_room():
+    bars = (Bar("SGD", 3, False), Bar("Adam", 5, True))
+    zoom = float(re.search(r"stVegaLiteChart\"\] \{\s*zoom: ([\d.]+)", PROJECTOR_CSS).group(1))
+    assert PROJECTED_LABEL_PX * zoom >= 20 and PROJECTED_TITLE_PX * zoom >= 22  # as the screen shows them
+    layers = tally_chart(bars, "Élèves", True).to_dict()["layer"]
+    axes = [layer["encoding"][channel]["axis"] for layer in layers for channel in ("x", "y")]
+    assert all(axis["labelFontSize"] == PROJECTED_LABEL_PX for axis in axes)
+    assert all(axis["titleFontSize"] == PROJECTED_TITLE_PX for axis in axes)
+    plain = tally_chart(bars, "Élèves").to_dict()["layer"]
+    assert not any("labelFontSize" in layer["encoding"]["y"]["axis"] for layer in plain)

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from components import class_store, progress_store
+from components import class_rules, class_store, progress_store
 from components.class_store import (
     ANSWER_CHANGED,
     ANSWER_INVALID,
@@ -20,7 +20,7 @@ from components.class_store import (
     NotTeacher,
     PollDraft,
 )
-from components.store_schema import SCHEMA_VERSION, migrate
+from components.store_schema import SCHEMA_VERSION, metadata, migrate
 
 T0 = datetime(2030, 3, 4, 8, 30)  # naive UTC, as the store keeps times
 CHOICE = PollDraft(
@@ -58,7 +58,7 @@ def new_class(engine, draft=CHOICE, *, now=None):
 
 
 def student(number: int, code: str) -> str:
-    return class_store.student_key(f"browser-{number:02d}-{'x' * 32}", code)
+    return class_rules.student_key(f"browser-{number:02d}-{'x' * 32}", code)
 
 
 # --- sessions and the teacher's secret ----------------------------------------------------
@@ -150,9 +150,9 @@ def test_one_answer_per_student_per_poll_a_change_replaces_it(store_engine):
 def test_the_database_never_holds_the_browser_id(store_engine):
     code, _, poll = new_class(store_engine)
     browser_id = "b" * 43
-    key = class_store.student_key(browser_id, code)
+    key = class_rules.student_key(browser_id, code)
     class_store.submit_answer(store_engine, code, poll.poll_id, key, "(6,)", correct=False)
-    assert key != class_store.student_key(browser_id, "ABCDEF")  # not linkable across sessions
+    assert key != class_rules.student_key(browser_id, "ABCDEF")  # not linkable across sessions
     assert not any(browser_id in str(value) for value in rows(store_engine, "select * from answers")[0])
 
 
@@ -253,9 +253,9 @@ def test_an_answer_to_an_older_poll_or_after_expiry_is_too_late(store_engine):
 
 def test_a_class_is_rate_limited_and_recovers(store_engine, monkeypatch):
     clock = [1000.0]
-    monkeypatch.setattr(class_store, "time", SimpleNamespace(monotonic=lambda: clock[0]))
-    monkeypatch.setattr(class_store, "_RATE", class_store._SessionRate())
-    monkeypatch.setattr(class_store, "RATE_BURST", 5)
+    monkeypatch.setattr(class_rules, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(class_store, "_RATE", class_rules.SessionRate())
+    monkeypatch.setattr(class_rules, "RATE_BURST", 5)
     code, _, poll = new_class(store_engine, VOTE)
     other_code, _, other_poll = new_class(store_engine, VOTE)
     submit = class_store.submit_answer
@@ -340,6 +340,38 @@ def test_the_export_has_every_answer_of_the_session_in_poll_order(store_engine):
     assert choice.position == 1
 
 
+# --- who joined ---------------------------------------------------------------------------
+
+
+def test_a_student_who_joins_is_counted_once_and_only_in_an_open_session(store_engine):
+    code, secret, _ = new_class(store_engine, now=T0)
+    other, _, _ = new_class(store_engine, now=T0)
+    assert class_store.joined_count(store_engine, code) == 0
+    for _ in range(3):  # a reload, another tab: the same student
+        assert class_store.join_session(store_engine, code.lower(), student(1, code), now=T0)
+    assert class_store.join_session(store_engine, code, student(2, code), now=T0)
+    assert class_store.join_session(store_engine, other, student(1, other), now=T0)
+    assert (class_store.joined_count(store_engine, code), class_store.joined_count(store_engine, other)) == (2, 1)
+    assert count(store_engine, "select count(*) from participants") == 3
+    refused = ((code, HOSTILE), (code, "ab" * 33), (HOSTILE, student(3, code)), ("ZZZZZZ", student(3, code)))
+    for code_given, who in refused:
+        assert not class_store.join_session(store_engine, code_given, who, now=T0)
+    assert not class_store.join_session(store_engine, code, student(4, code), now=T0 + timedelta(hours=24))
+    class_store.close_session(store_engine, code, secret)
+    assert not class_store.join_session(store_engine, code, student(5, code), now=T0)
+    assert class_store.joined_count(store_engine, code) == 2  # still told after the end
+    assert class_store.joined_count(store_engine, HOSTILE) == 0
+
+
+def test_a_closed_session_still_exports_for_its_teacher(store_engine):
+    code, secret, poll = new_class(store_engine, now=T0)
+    class_store.submit_answer(store_engine, code, poll.poll_id, student(1, code), "(2, 3)", correct=True, now=T0)
+    class_store.close_session(store_engine, code, secret)
+    assert [row["answer"] for row in class_store.export_rows(store_engine, code, secret)] == ["(2, 3)"]
+    with pytest.raises(NotTeacher):
+        class_store.export_rows(store_engine, code, "x" * 43)
+
+
 # --- expiry and migration -----------------------------------------------------------------
 
 
@@ -353,6 +385,8 @@ def test_the_purge_deletes_expired_sessions_with_their_rows_and_old_progress(sto
     class_store.submit_answer(
         store_engine, new_code, new_poll.poll_id, student(1, new_code), "(6,)", correct=False, now=later
     )
+    for code, when in ((old_code, T0), (new_code, later)):
+        assert class_store.join_session(store_engine, code, student(1, code), now=when)
     stale, visited = "a" * 43, "b" * 43
     progress_store.save_progress(store_engine, stale, {"quiz": {"tenseurs": {"forme": True}}}, now=T0)
     progress_store.save_progress(store_engine, visited, {}, now=T0)
@@ -363,6 +397,8 @@ def test_the_purge_deletes_expired_sessions_with_their_rows_and_old_progress(sto
     assert count(store_engine, "select count(*) from answers where poll_id = :p", p=old_poll.poll_id) == 0
     assert count(store_engine, "select count(*) from polls where id = :p", p=old_poll.poll_id) == 0
     assert count(store_engine, "select count(*) from answers where poll_id = :p", p=new_poll.poll_id) == 1
+    assert count(store_engine, "select count(*) from participants") == 1
+    assert class_store.joined_count(store_engine, new_code) == 1
     assert class_store.open_session(store_engine, new_code, now=later) is not None
 
     assert class_store.purge_expired(store_engine, now=T0 + timedelta(days=90, seconds=-1)) == (1, 0)
@@ -370,19 +406,35 @@ def test_the_purge_deletes_expired_sessions_with_their_rows_and_old_progress(sto
     assert progress_store.load_progress(store_engine, stale) is None
     assert progress_store.load_progress(store_engine, visited) is not None
     assert [
-        count(store_engine, f"select count(*) from {table}") for table in ("class_sessions", "polls", "answers")
-    ] == [
-        0,
-        0,
-        0,
-    ]
+        count(store_engine, f"select count(*) from {table}")
+        for table in ("class_sessions", "polls", "answers", "participants")
+    ] == [0, 0, 0, 0]
 
 
 def test_the_migration_is_idempotent_and_records_its_version(store_engine):
     assert migrate(store_engine) == migrate(store_engine) == SCHEMA_VERSION
     assert rows(store_engine, "select version from schema_versions") == [(SCHEMA_VERSION,)]
     tables = set(sa.inspect(store_engine).get_table_names())
-    assert tables == {"schema_versions", "class_sessions", "polls", "answers", "progress"}
+    assert tables == {"schema_versions", "class_sessions", "polls", "answers", "participants", "progress"}
+
+
+def test_a_version_1_database_is_brought_to_version_2_with_its_rows_kept(database_url):
+    """A database made before the participants table: the migration adds it and records 2."""
+    engine = sa.create_engine(database_url)
+    try:
+        metadata.create_all(engine, tables=[table for table in metadata.sorted_tables if table.name != "participants"])
+        with engine.begin() as connection:
+            connection.execute(sa.text("insert into schema_versions (version) values (1)"))
+        code, secret, poll = new_class(engine)
+        assert migrate(engine) == SCHEMA_VERSION == 2
+        assert rows(engine, "select version from schema_versions order by version") == [(1,), (2,)]
+        assert "participants" in sa.inspect(engine).get_table_names()
+        assert class_store.current_poll(engine, code) == poll
+        assert class_store.join_session(engine, code, student(1, code))
+        assert class_store.joined_count(engine, code) == 1
+        assert class_store.is_teacher(engine, code, secret)
+    finally:
+        engine.dispose()
 
 
 def test_servers_starting_together_migrate_once(database_url):
