@@ -53,7 +53,7 @@ from bench.harness import Server, chromium, median, percentile, tree_cpu_seconds
 from bench.hostile import state
 from bench.latency import CASES_DEFAULT, INTERACTIONS, measure
 from bench.protocol import Drawn, Rerun, connected
-from components.class_store import student_key
+from components.class_rules import student_key
 from components.database import URL_VARIABLE
 from tests.postgres_server import find_bindir, postgres_server
 
