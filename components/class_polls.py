@@ -149,7 +149,7 @@ def outcome_label_key(outcome: str) -> str:
         family = "misconception"
     elif family is None and outcome.startswith(_REFUSED_PREFIX) and not outcome.startswith("code.hint."):
         family = "refused"
-    return f"classe.outcome.{family or OTHER_OUTCOME}"
+    return f"classe.outcome.{family or 'other_error'}"  # not "other": a table with "other" reads as plural forms
 
 
 def plain_line(text: str) -> str:

@@ -256,7 +256,7 @@ def test_every_outcome_has_a_short_complete_label_in_both_languages():
     assert outcome_label_key("code.time_budget") == "classe.outcome.budget"
     assert outcome_label_key("code.import_refused") == "classe.outcome.refused"
     assert outcome_label_key("exercises.tenseurs.zeros.no_device") == "classe.outcome.misconception"
-    assert outcome_label_key("something.else") == "classe.outcome.other"
+    assert outcome_label_key("something.else") == "classe.outcome.other_error"
     for outcome in every_outcome() | {SOLVED, "other"}:
         for lang in LANGUAGES:
             label = translate(outcome_label_key(outcome), lang)
