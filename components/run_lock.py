@@ -12,15 +12,25 @@ figures are in the README's Performance section).
 (components/fragments.py); it is re-entrant, so a fragment drawn during a full run
 does not wait for itself. A long training calls `let_others_run()` between epochs so
 that the class is not kept waiting. A run that waited `MAX_WAIT_SECONDS` goes ahead
-anyway: a bug holding the turn would slow the server down, never stop it.
+anyway: a bug holding the turn would slow the server down, never stop it. A cached
+function whose body hands the turn on is wrapped in `shared_between_turns`, so that
+two callers of the same value never wait for each other's turn.
 """
 
+import logging
 import threading
-from collections import deque
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 MAX_WAIT_SECONDS = 5.0  # every long run lets others through between steps: a longer wait is a bug
+TURN_WAIT_RAN_OUT = "script turn: a wait ran out"  # logged; the e2e tests fail on it
+LOGGER = logging.getLogger("apprendre_pytorch")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class TurnLock:
@@ -41,6 +51,7 @@ class TurnLock:
                 self._depth += 1
                 return True
             self._waiting.append(me)
+            start = time.monotonic()
             try:
                 served = self._condition.wait_for(
                     lambda: self._owner is None and self._waiting[0] == me, timeout=self.max_wait
@@ -50,6 +61,9 @@ class TurnLock:
                 self._condition.notify_all()  # the next in line may be the one behind this one
             if served:
                 self._owner, self._depth = me, 1
+            else:
+                waited = time.monotonic() - start
+                LOGGER.warning("%s after %.1f s: this run goes ahead beside another", TURN_WAIT_RAN_OUT, waited)
             return served
 
     def release(self) -> None:
@@ -118,3 +132,42 @@ def in_turn() -> bool:
 def outside_turn() -> AbstractContextManager[None]:
     """`with outside_turn():` around a wait for another process: the class goes on meanwhile."""
     return SCRIPT_TURN.released()
+
+
+_UNDER_WAY: Counter = Counter()  # (function, arguments) being computed or read -> their callers
+_COUNTING = threading.Lock()
+
+
+def shared_between_turns(cached: Callable[P, R], lock: TurnLock = SCRIPT_TURN) -> Callable[P, R]:
+    """For an `st.cache_data` function whose body hands the turn on (`outside_turn`,
+    `let_others_run`); its arguments must be hashable.
+
+    Streamlit lets one thread compute a value for given arguments; another thread asking
+    for the same arguments meanwhile waits for it. Waiting with the turn held, it would
+    keep the computing thread from taking the turn back, each waiting for the other
+    until MAX_WAIT_SECONDS ran out, and the whole class with them: a fresh session's
+    first rerun (asked by the browser's report) meets its own first run that way, and
+    a class opening the same settings at once meets itself. So a caller that finds the
+    same arguments under way waits outside its turn.
+    """
+    function = getattr(cached, "__wrapped__", cached)
+    # By where it is written, not by this wrapper: Streamlit runs a page's file again on
+    # every rerun, which decorates its functions anew, while their cache stays the same.
+    identity = (function.__code__.co_filename, function.__qualname__)
+
+    @wraps(cached)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        key = (identity, args, tuple(sorted(kwargs.items())))
+        with _COUNTING:
+            already = _UNDER_WAY[key] > 0
+            _UNDER_WAY[key] += 1
+        try:
+            with lock.released() if already else nullcontext():
+                return cached(*args, **kwargs)
+        finally:
+            with _COUNTING:
+                _UNDER_WAY[key] -= 1
+                if not _UNDER_WAY[key]:
+                    del _UNDER_WAY[key]
+
+    return call

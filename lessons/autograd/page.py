@@ -13,7 +13,7 @@ from components.expressions import ExpressionError
 from components.fragments import partial_rerun
 from components.i18n import current_language, t, translate
 from components.lesson_intro import lesson_intro
-from components.run_lock import outside_turn
+from components.run_lock import outside_turn, shared_between_turns
 from components.slides import lesson_deck, presentation_mode
 from components.symbolic import BUDGET_SECONDS, Formula, SymbolicBusy, SymbolicTimeout
 from lessons.autograd import core, sections
@@ -36,6 +36,7 @@ def too_complex_notice(grad: str, lang: str) -> None:
     st.info(notice, icon=":material/hourglass_disabled:")
 
 
+@shared_between_turns  # its body hands the turn on
 @st.cache_data(max_entries=512, show_spinner=False)
 def cached_formula(text: str, x: float, grad: str, lang: str) -> Formula | None:
     """SymPy's f'(x), or None when it is too complex to finish within its time budget.

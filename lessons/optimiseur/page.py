@@ -13,7 +13,7 @@ from components.further import further_reading
 from components.i18n import current_language, t
 from components.lesson_intro import lesson_intro
 from components.regression import LINE_X_RANGE
-from components.run_lock import let_others_run
+from components.run_lock import let_others_run, shared_between_turns
 from components.slides import lesson_deck, presentation_mode
 from lessons.catalog import ALL_LESSONS
 from lessons.optimiseur import core, questions, sections
@@ -41,6 +41,7 @@ def cached_grid(name: str, condition: float) -> pd.DataFrame:
     return core.surface_grid(name, condition)
 
 
+@shared_between_turns  # its body hands the turn on
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_trajectories(experiment: core.Experiment) -> tuple[core.Trajectory, ...]:
     return core.trajectories(

@@ -17,7 +17,7 @@ import streamlit as st
 from components.i18n import t
 from components.optimizers import OptimizerSpec
 from components.quiz import ChoiceQuestion, NumberQuestion, predict_first
-from components.run_lock import let_others_run
+from components.run_lock import let_others_run, shared_between_turns
 from components.slides import presentation_mode
 from lessons.optimiseur import core
 
@@ -27,6 +27,7 @@ WHAT_IF_FACTORS = (2.0, 0.5, 4.0, 0.25, 10.0, 0.1)  # tried in turn: the first n
 POINT_SHOWN = ".6g"  # the precision of the inside table
 
 
+@shared_between_turns  # its body hands the turn on
 @st.cache_data(max_entries=128, show_spinner=False)
 def cached_trajectory(experiment: core.Experiment) -> core.Trajectory:
     """The first optimizer of `experiment`, alone (the what-if run, drawn nowhere)."""

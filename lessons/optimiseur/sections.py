@@ -12,7 +12,7 @@ from components.further import further_reading
 from components.i18n import current_language, t, translate
 from components.optimizers import OPTIMIZER_KINDS, SCHEDULER_NAMES, OptimizerSpec
 from components.quiz import quiz
-from components.run_lock import let_others_run
+from components.run_lock import let_others_run, shared_between_turns
 from components.slides import presentation_mode
 from lessons.optimiseur import core, questions
 
@@ -157,6 +157,7 @@ def chart_description(name: str, labels: list[str], results: tuple[core.Trajecto
     return t("optimiseur.animation.alt", surface=t(f"optimiseur.surface.{name}"), endings=endings)
 
 
+@shared_between_turns  # its body hands the turn on
 @st.cache_data(max_entries=128, show_spinner=False)
 def cached_safer_learning_rate(experiment: core.Experiment, spec: OptimizerSpec) -> float | None:
     choices = tuple(float(lr) for lr in LEARNING_RATES)

@@ -21,6 +21,7 @@ from playwright.sync_api import expect
 
 from bench.harness import Server, tree_cpu_seconds
 from components.i18n import LANGUAGES, translate
+from components.run_lock import TURN_WAIT_RAN_OUT
 
 # A cold page (torch warming up, a first optimisation) can take seconds on a busy
 # 2-core CI machine: wait up to 20 s for what a learner would wait for.
@@ -148,20 +149,23 @@ def log_sizes() -> dict[Path, int]:
 
 
 def assert_no_caught_crash_logged(since: dict[Path, int]) -> None:
-    """No server logged a crash its guard caught after the offsets `since` (a log not in
-    `since` started later, and is read whole)."""
+    """No server logged a crash its guard caught, nor a run that gave up waiting for its
+    turn, after the offsets `since` (a log not in `since` started later, and is read whole)."""
     for path in WATCHED_LOGS:
         with path.open("rb") as log:
             log.seek(since.get(path, 0))
             new_lines = log.read().decode(errors="replace")
         caught = [line for line in new_lines.splitlines() if CAUGHT_CRASH_LOG in line.lower()]
         assert not caught, f"the server caught a crash ({path}): {caught}\n{new_lines[-3000:]}"
+        # A run kept waiting for its turn that long is a stall of the whole class (components/run_lock.py).
+        stalled = [line for line in new_lines.splitlines() if TURN_WAIT_RAN_OUT in line]
+        assert not stalled, f"a run waited too long for its turn ({path}): {stalled}\n{new_lines[-3000:]}"
 
 
 @pytest.fixture(autouse=True)
 def no_caught_crash_in_server_logs(request):
-    """Every e2e test fails when a server logged a caught crash meanwhile: the page then
-    shows a friendly message, which no Streamlit exception element reveals."""
+    """Every e2e test fails when a server logged a caught crash meanwhile (the page then
+    shows a friendly message, which no Streamlit exception element reveals) or a stall."""
     before = log_sizes()
     yield
     if request.node.get_closest_marker(SERVER_ERROR_MARKER) is None:

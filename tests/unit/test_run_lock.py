@@ -1,9 +1,14 @@
 """The script turn: first come first served, re-entrant, yielding, never stuck for good."""
 
+import ast
 import threading
 import time
+from pathlib import Path
 
-from components.run_lock import TurnLock, turn
+import pytest
+import streamlit as st
+
+from components.run_lock import TurnLock, shared_between_turns, turn
 
 
 def held(lock: TurnLock) -> bool:
@@ -116,3 +121,102 @@ def test_released_is_a_no_op_for_a_thread_that_does_not_hold_the_turn():
     with lock.released():
         assert lock._owner is None
     assert lock._owner is None
+
+
+def refusals_of(lock: TurnLock) -> list[threading.Thread]:
+    """The threads whose wait for the turn ran out, from now on."""
+    refused, acquire = [], lock.acquire
+
+    def recording_acquire() -> bool:
+        served = acquire()
+        if not served:
+            refused.append(threading.current_thread())
+        return served
+
+    lock.acquire = recording_acquire
+    return refused
+
+
+def test_a_caller_finding_the_same_arguments_under_way_waits_outside_its_turn():
+    """A fresh session's two first runs, or two students opening the same settings: the
+    first computes outside its turn (SymPy's wait), the second asks for the same value
+    meanwhile. Waiting for it with the turn held, the second would keep the first from
+    taking the turn back until max_wait ran out."""
+    lock = TurnLock(max_wait=3)
+    refused = refusals_of(lock)
+    first_outside, second_calling = threading.Event(), threading.Event()
+    computed, results = [], {}
+
+    @st.cache_data(show_spinner=False)
+    def square_outside_turn(n: int) -> int:
+        computed.append(n)
+        with lock.released():
+            first_outside.set()
+            second_calling.wait(5)
+            time.sleep(0.2)  # by now the second caller waits for this value
+        return n * n
+
+    square_outside_turn.clear()
+
+    def first():
+        with turn(lock):
+            results["first"] = shared_between_turns(square_outside_turn, lock)(7)
+
+    def second():  # decorated anew, as when Streamlit runs the page's file again
+        first_outside.wait(5)
+        with turn(lock):
+            second_calling.set()
+            results["second"] = shared_between_turns(square_outside_turn, lock)(7)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(15)
+    assert results == {"first": 49, "second": 49}
+    assert computed == [7]  # computed once: the second caller got the first one's value
+    assert refused == []  # and nobody's wait for the turn ran out
+    assert lock._owner is None
+
+
+def test_a_lone_caller_keeps_its_turn_and_a_failed_call_leaves_nothing_under_way():
+    lock, calls = TurnLock(max_wait=1), []
+
+    @st.cache_data(show_spinner=False)
+    def turn_held_inside(n: int) -> bool:
+        calls.append(n)
+        if len(calls) == 1:
+            raise ValueError("the first call fails (not cached)")
+        return lock.held()
+
+    turn_held_inside.clear()
+    shared = shared_between_turns(turn_held_inside, lock)
+    with turn(lock):
+        with pytest.raises(ValueError):
+            shared(3)
+        assert shared(3) is True  # the failed call is not counted as still under way
+    assert calls == [3, 3]
+
+
+def cached_functions_handing_the_turn_on() -> dict[str, bool]:
+    """Every `st.cache_data` function of the app whose body hands the turn on, with
+    whether it is wrapped in `shared_between_turns`."""
+    found = {}
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted(root.glob("lessons/**/*.py")) + sorted(root.glob("components/**/*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            decorators = [ast.unparse(decorator) for decorator in node.decorator_list]
+            if not any("cache_data" in decorator for decorator in decorators):
+                continue
+            names = {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
+            if names & {"let_others_run", "outside_turn"}:
+                found[f"{path.relative_to(root)}:{node.name}"] = "shared_between_turns" in decorators
+    return found
+
+
+def test_every_cached_function_that_hands_the_turn_on_is_shared_between_turns():
+    found = cached_functions_handing_the_turn_on()
+    assert len(found) >= 4  # the SymPy formula and the optimizer's three trajectory caches
+    assert all(found.values()), [name for name, wrapped in found.items() if not wrapped]
